@@ -1,0 +1,356 @@
+"""The domain of the fact-check desk.
+
+A claim is a span of an article's text, stored as rows with integer offsets
+counted in Unicode code points (Python string indices), after the W3C Web
+Annotation model's TextPositionSelector and TextQuoteSelector. Writes go
+through ``annotations.services``: the models hold data and constraints only.
+"""
+
+from django.conf import settings
+from django.core.validators import RegexValidator, URLValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from simple_history.models import HistoricalRecords
+
+CONTEXT_CHARS = 32
+
+http_url_validator = URLValidator(
+    schemes=["http", "https"], message="Enter a web address that starts with http:// or https://."
+)
+language_validator = RegexValidator(
+    r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$",
+    "Enter a language tag such as en, ar or fr-CA.",
+)
+
+
+class SpeakerKind(models.TextChoices):
+    PERSON = "person", "Named person"
+    ORGANISATION = "organisation", "Organisation"
+    UNNAMED = "unnamed", "Unnamed source or group"
+    DOCUMENT = "document", "Document"
+
+
+class Side(models.TextChoices):
+    OPPOSITION = "opposition", "Opposition"
+    GOVERNMENT = "government", "Government"
+    PRO_GOVERNMENT_ALLY = "pro_government_ally", "Pro-government ally"
+    INDEPENDENT_MONITOR = "independent_monitor", "Independent monitor"
+    INTERNATIONAL_BODY = "international_body", "International body"
+    MEDIA = "media", "Media"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class ClaimKind(models.TextChoices):
+    QUANTITY = "quantity", "Quantity"
+    DATE = "date", "Date or duration"
+    EVENT = "event", "Event"
+    CHARACTERISATION = "characterisation", "Quotation or characterisation"
+    COMPARISON = "comparison", "Comparison"
+    CAUSAL = "causal", "Causal"
+    OTHER = "other", "Other"
+
+
+class Attribution(models.TextChoices):
+    DIRECT_QUOTE = "direct", "Direct quote"
+    REPORTED_SPEECH = "reported", "Reported speech"
+    AUTHOR = "author", "The article's own voice"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    VERIFIED = "verified", "Verified"
+    REJECTED = "rejected", "Rejected"
+
+
+class Stance(models.TextChoices):
+    SUPPORTS = "supports", "Supports"
+    REFUTES = "refutes", "Refutes"
+    CONTEXT = "context", "Adds context"
+
+
+class Rating(models.TextChoices):
+    FALSE = "false", "False"
+    MOSTLY_FALSE = "mostly_false", "Mostly false"
+    MIXED = "mixed", "Mixed"
+    MOSTLY_TRUE = "mostly_true", "Mostly true"
+    TRUE = "true", "True"
+    UNVERIFIABLE = "unverifiable", "Unverifiable"
+
+
+class Article(models.Model):
+    """A news article whose text is annotated; only what the source says is recorded."""
+
+    title = models.CharField(max_length=500, blank=True)
+    outlet = models.CharField(max_length=200, blank=True)
+    byline = models.CharField(max_length=300, blank=True)
+    url = models.URLField(
+        "URL", max_length=2000, blank=True, validators=[http_url_validator]
+    )
+    published_on = models.DateField("publication date", null=True, blank=True)
+    language = models.CharField(
+        max_length=35, default="en", validators=[language_validator],
+        help_text="BCP 47 language tag of the text, such as en or ar.",
+    )
+    text = models.TextField(help_text="The body text exactly as loaded.")
+    text_sha256 = models.CharField("SHA-256 of the text", max_length=64, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-published_on", "-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        """Return the title, or the opening words of the text when the source gave none."""
+        if self.title:
+            return self.title
+        words = self.text.split()
+        opening = " ".join(words[:10])
+        return opening + ("…" if len(words) > 10 else "")
+
+
+class Speaker(models.Model):
+    """The one a claim is attributed to: a person, an organisation, a group, a document."""
+
+    Kind = SpeakerKind
+
+    Side = Side
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    side = models.CharField(max_length=30, choices=Side.choices, default=Side.UNKNOWN)
+    role = models.CharField(
+        max_length=200, blank=True, help_text="For example “rebel negotiator”."
+    )
+    reference_url = models.URLField(
+        "reference URL", max_length=2000, blank=True, validators=[http_url_validator],
+        help_text="A page that identifies the speaker, such as its Wikidata entry.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = [Lower("name")]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="speaker_name_unique_ci"),
+            models.CheckConstraint(
+                condition=Q(kind__in=SpeakerKind.values), name="speaker_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(side__in=Side.values), name="speaker_side_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SpeakerAlias(models.Model):
+    """Another name a speaker goes by, such as “SOHR”; unique across speakers."""
+
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=200)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = [Lower("name")]
+        verbose_name_plural = "speaker aliases"
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="speaker_alias_unique_ci"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Claim(models.Model):
+    """A checkable statement highlighted in an article, attributed to its speaker."""
+
+    Kind = ClaimKind
+
+    Attribution = Attribution
+
+    Status = Status
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="claims")
+
+    # TextPositionSelector, in code points; TextQuoteSelector.
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    quote = models.TextField()
+    prefix = models.CharField(max_length=CONTEXT_CHARS, blank=True)
+    suffix = models.CharField(max_length=CONTEXT_CHARS, blank=True)
+
+    restatement = models.TextField(
+        blank=True, help_text="The checkable claim in the reviewer's own words."
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+
+    # Attribution after PARC: source (speaker), cue, content (the quote).
+    speaker = models.ForeignKey(
+        Speaker, on_delete=models.PROTECT, null=True, blank=True, related_name="claims"
+    )
+    attribution = models.CharField(max_length=10, choices=Attribution.choices)
+    cue_start = models.PositiveIntegerField(null=True, blank=True)
+    cue_end = models.PositiveIntegerField(null=True, blank=True)
+    cue = models.CharField(
+        max_length=200, blank=True, help_text="The words that attribute, such as “said”."
+    )
+    note = models.TextField(blank=True)
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_verdict = models.ForeignKey(
+        "Verdict", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(blank=True)
+
+    # Bumped by every edit of the claim itself, for optimistic concurrency.
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="claims"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Bumped by any change to the claim, its sources or its verdicts.
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["article_id", "start", "end", "id"]
+        indexes = [models.Index(fields=["article", "start"], name="claim_article_start_idx")]
+        permissions = [("moderate_claim", "Can verify or reject claims")]
+        constraints = [
+            models.CheckConstraint(condition=Q(start__gte=0), name="claim_start_not_negative"),
+            models.CheckConstraint(condition=Q(start__lt=F("end")), name="claim_start_before_end"),
+            models.CheckConstraint(
+                condition=(
+                    Q(cue_start__isnull=True, cue_end__isnull=True)
+                    | Q(cue_start__gte=0, cue_start__lt=F("cue_end"))
+                ),
+                name="claim_cue_span_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(speaker__isnull=False) | Q(attribution="author"),
+                name="claim_speaker_unless_author",
+            ),
+            models.CheckConstraint(condition=Q(kind__in=ClaimKind.values), name="claim_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(attribution__in=Attribution.values), name="claim_attribution_valid"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(status="verified", published_verdict__isnull=False)
+                    | (~Q(status="verified") & Q(published_verdict__isnull=True))
+                ),
+                name="claim_verified_has_published_verdict",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(rejection_reason=""),
+                name="claim_rejected_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        quote = self.quote if len(self.quote) <= 60 else self.quote[:59] + "…"
+        return f"“{quote}”"
+
+    @property
+    def is_open(self) -> bool:
+        """Return whether reviewers may still change the claim, its sources and verdicts."""
+        return self.status in (self.Status.DRAFT, self.Status.IN_REVIEW)
+
+
+class Source(models.Model):
+    """A piece of evidence for or against a claim."""
+
+    Stance = Stance
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="sources")
+    url = models.URLField("URL", max_length=2000, validators=[http_url_validator])
+    title = models.CharField(max_length=500, blank=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    published_on = models.DateField("publication date", null=True, blank=True)
+    excerpt = models.TextField(blank=True, help_text="The passage that matters.")
+    stance = models.CharField(max_length=10, choices=Stance.choices)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sources"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["claim_id", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(stance__in=Stance.values), name="source_stance_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+
+class Verdict(models.Model):
+    """One reviewer's current rating of one claim, on the scale below."""
+
+    Rating = Rating
+
+    # The documented ordinal scale, worst to best, with the number each rating
+    # exports as. Unverifiable stands outside the scale and has no number.
+    SCALE: dict[str, int] = {
+        Rating.FALSE: 1,
+        Rating.MOSTLY_FALSE: 2,
+        Rating.MIXED: 3,
+        Rating.MOSTLY_TRUE: 4,
+        Rating.TRUE: 5,
+    }
+    WORST = 1
+    BEST = 5
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="verdicts")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="verdicts"
+    )
+    rating = models.CharField(max_length=15, choices=Rating.choices)
+    rationale = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["claim_id", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "reviewer"], name="verdict_one_per_reviewer"),
+            models.CheckConstraint(condition=Q(rating__in=Rating.values), name="verdict_rating_valid"),
+            models.CheckConstraint(condition=~Q(rationale=""), name="verdict_has_rationale"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_rating_display()} by {self.reviewer}"
+
+    @property
+    def rating_value(self) -> int | None:
+        """Return the rating's number on the scale, or None for Unverifiable."""
+        return self.SCALE.get(self.rating)
