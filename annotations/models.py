@@ -79,6 +79,11 @@ class Rating(models.TextChoices):
     UNVERIFIABLE = "unverifiable", "Unverifiable"
 
 
+class ArticleManager(models.Manager["Article"]):
+    def get_by_natural_key(self, text_sha256: str) -> "Article":
+        return self.get(text_sha256=text_sha256)
+
+
 class Article(models.Model):
     """A news article whose text is annotated; only what the source says is recorded."""
 
@@ -94,7 +99,9 @@ class Article(models.Model):
         help_text="BCP 47 language tag of the text, such as en or ar.",
     )
     text = models.TextField(help_text="The body text exactly as loaded.")
-    text_sha256 = models.CharField("SHA-256 of the text", max_length=64, editable=False)
+    text_sha256 = models.CharField(
+        "SHA-256 of the text", max_length=64, unique=True, editable=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
         related_name="+",
@@ -103,12 +110,16 @@ class Article(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
+    objects = ArticleManager()
 
     class Meta:
         ordering = ["-published_on", "-created_at", "-id"]
 
     def __str__(self) -> str:
         return self.display_title
+
+    def natural_key(self) -> tuple[str]:
+        return (self.text_sha256,)
 
     @property
     def display_title(self) -> str:
@@ -118,6 +129,11 @@ class Article(models.Model):
         words = self.text.split()
         opening = " ".join(words[:10])
         return opening + ("…" if len(words) > 10 else "")
+
+
+class SpeakerManager(models.Manager["Speaker"]):
+    def get_by_natural_key(self, name: str) -> "Speaker":
+        return self.get(name__iexact=name)
 
 
 class Speaker(models.Model):
@@ -144,6 +160,7 @@ class Speaker(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
+    objects = SpeakerManager()
 
     class Meta:
         ordering = [Lower("name")]
@@ -160,6 +177,14 @@ class Speaker(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def natural_key(self) -> tuple[str]:
+        return (self.name,)
+
+
+class SpeakerAliasManager(models.Manager["SpeakerAlias"]):
+    def get_by_natural_key(self, name: str) -> "SpeakerAlias":
+        return self.get(name__iexact=name)
+
 
 class SpeakerAlias(models.Model):
     """Another name a speaker goes by, such as “SOHR”; unique across speakers."""
@@ -168,6 +193,7 @@ class SpeakerAlias(models.Model):
     name = models.CharField(max_length=200)
 
     history = HistoricalRecords()
+    objects = SpeakerAliasManager()
 
     class Meta:
         ordering = [Lower("name")]
@@ -178,6 +204,9 @@ class SpeakerAlias(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.name,)
 
 
 class Claim(models.Model):

@@ -1,9 +1,9 @@
 """Reads with their joins made, for the pages, the admin and the API."""
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 
-from .models import Claim, Speaker, Verdict
+from .models import Article, Claim, Speaker, Verdict
 
 
 def speaker_by_name(name: str) -> Speaker | None:
@@ -23,3 +23,8 @@ def claims_with_context() -> QuerySet[Claim]:
     ).prefetch_related(
         Prefetch("verdicts", queryset=Verdict.objects.select_related("reviewer").order_by("id"))
     )
+
+
+def articles_with_claim_counts() -> QuerySet[Article]:
+    """Return articles, newest first, each with its number of claims."""
+    return Article.objects.annotate(claim_count=Count("claims")).order_by("-created_at", "-id")

@@ -74,6 +74,10 @@ def _validate_article(article: Article) -> None:
     errors: dict[str, Any] = {}
     if not article.text.strip():
         errors["text"] = "The article has no text: paste its body text."
+    elif twin := Article.objects.exclude(pk=article.pk).filter(
+        text_sha256=article.text_sha256
+    ).first():
+        errors["text"] = f"This text is already loaded as “{twin}” (article {twin.pk})."
     try:
         article.clean_fields(exclude=["text", "text_sha256", "created_by"])
     except ValidationError as exc:

@@ -95,8 +95,8 @@ WSGI_APPLICATION = "factcheck.wsgi.application"
 # An SQLite file beside manage.py unless DATABASE_URL names another database,
 # for example postgres://user:password@127.0.0.1:5432/factcheck (psycopg 3).
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+    "default": dj_database_url.parse(
+        os.getenv("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=envint("DB_CONN_MAX_AGE", "0"),
         conn_health_checks=True,
     )
@@ -116,9 +116,13 @@ TIME_ZONE = os.getenv("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
+FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Serve files straight from static/ while developing; from STATIC_ROOT (collectstatic) otherwise.
+WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
