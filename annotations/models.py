@@ -276,7 +276,13 @@ class Claim(models.Model):
             models.CheckConstraint(
                 condition=(
                     Q(cue_start__isnull=True, cue_end__isnull=True)
-                    | Q(cue_start__gte=0, cue_start__lt=F("cue_end"))
+                    # Spelled out: a comparison with NULL would let a half-set span pass.
+                    | Q(
+                        cue_start__isnull=False,
+                        cue_end__isnull=False,
+                        cue_start__gte=0,
+                        cue_start__lt=F("cue_end"),
+                    )
                 ),
                 name="claim_cue_span_valid",
             ),
@@ -285,6 +291,9 @@ class Claim(models.Model):
                 name="claim_speaker_unless_author",
             ),
             models.CheckConstraint(condition=Q(kind__in=ClaimKind.values), name="claim_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="claim_status_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(attribution__in=Attribution.values), name="claim_attribution_valid"
             ),

@@ -166,6 +166,13 @@ def _validate_speaker(speaker: Speaker, aliases: Sequence[str] | None) -> None:
             errors["name"] = f"A speaker named “{speaker.name}” already exists."
         elif taken := other_aliases.filter(name__iexact=speaker.name).first():
             errors["name"] = f"“{speaker.name}” is already an alias of {taken.speaker.name}."
+    if aliases is None and "name" not in errors:
+        own = speaker.aliases.filter(name__iexact=speaker.name).first() if speaker.pk else None
+        if own:
+            errors["name"] = (
+                f"“{own.name}” is one of this speaker's aliases: remove it from the aliases "
+                "to make it the name."
+            )
     if aliases:
         problems = []
         lowered = [a.casefold() for a in aliases]
@@ -187,12 +194,18 @@ def _validate_speaker(speaker: Speaker, aliases: Sequence[str] | None) -> None:
 
 
 def _save_aliases(speaker: Speaker, aliases: Sequence[str], user: AbstractBaseUser | None) -> None:
-    keep = {a.casefold() for a in aliases}
+    wanted = {a.casefold(): a for a in aliases}
+    existing: set[str] = set()
     for alias in speaker.aliases.all():
-        if alias.name.casefold() not in keep:
-            _record(alias, user)
+        name = wanted.get(alias.name.casefold())
+        _record(alias, user)
+        if name is None:
             alias.delete()
-    existing = {a.name.casefold() for a in speaker.aliases.all()}
+            continue
+        existing.add(alias.name.casefold())
+        if alias.name != name:  # the same alias in a new case, such as “Sohr” for “SOHR”
+            alias.name = name
+            alias.save(update_fields=["name"])
     for name in aliases:
         if name.casefold() not in existing:
             alias = SpeakerAlias(speaker=speaker, name=name)
@@ -315,10 +328,10 @@ def check_claim(
         articles = articles.select_for_update()
     slices: dict[str, Any] = {
         "length": Length("text"),
-        "window": Substr("text", lo + 1, end + CONTEXT_CHARS - lo),
+        "window": _slice(lo, end + CONTEXT_CHARS - lo),
     }
     if has_cue_span:
-        slices["cue_text"] = Substr("text", cue_start + 1, cue_end - cue_start)
+        slices["cue_text"] = _slice(cue_start, cue_end - cue_start)
     row = articles.annotate(**slices).values(*slices).first()
     if row is None:
         raise ValidationError({"article": f"There is no article {article_id}."})
@@ -348,9 +361,10 @@ def check_claim(
     elif not found.strip():
         errors["quote"] = "The highlighted text is only white space."
     # A client may send less context than we keep, but what it sends must match.
-    if prefix and not actual_prefix.endswith(prefix):
+    # Only the CONTEXT_CHARS nearest the quote are compared and kept.
+    if prefix and not actual_prefix.endswith(prefix[-CONTEXT_CHARS:]):
         errors["prefix"] = f"The text before the quote is “{actual_prefix}”, not “{prefix}”."
-    if suffix and not actual_suffix.startswith(suffix):
+    if suffix and not actual_suffix.startswith(suffix[:CONTEXT_CHARS]):
         errors["suffix"] = f"The text after the quote is “{actual_suffix}”, not “{suffix}”."
     cue_text = cue
     if has_cue_span:
@@ -364,6 +378,20 @@ def check_claim(
             errors["cue_end"] = "The cue's span is longer than 200 characters."
     _raise(errors)
     return CheckedSpan(prefix=actual_prefix, suffix=actual_suffix, cue=cue_text)
+
+
+# No article's text is this long (PostgreSQL keeps at most 1 GB in a text), and
+# PostgreSQL's substring() takes nothing larger, so offsets are clamped to it.
+MAX_OFFSET = 2**31 - 1
+
+
+def _slice(start: int, length: int) -> Substr:
+    """Return the article's text from ``start`` (0-based, code points), ``length`` long.
+
+    Clamping changes no slice of a real text, and keeps an absurd offset from a
+    client a ValidationError ("beyond the text") rather than a database error.
+    """
+    return Substr("text", min(start, MAX_OFFSET - 1) + 1, min(length, MAX_OFFSET))
 
 
 def _clip(text: str, limit: int = 80) -> str:
@@ -478,7 +506,10 @@ def claim_submit(*, claim: Claim, user: AbstractBaseUser) -> Claim:
         raise ValidationError(
             {"status": f"Only drafts can be submitted; this claim is {claim.get_status_display().lower()}."}
         )
-    _require(permissions.can_submit_claim(user, claim), "You may only submit your own claims.")
+    _require(
+        permissions.can_submit_claim(user, claim),
+        "Only the claim's author or a moderator may submit it for review.",
+    )
     if not claim.restatement.strip():
         raise ValidationError({"restatement": RESTATEMENT_NEEDED})
     return _set_status(claim, user, Claim.Status.IN_REVIEW, "Submitted for review")

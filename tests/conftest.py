@@ -12,6 +12,12 @@ from annotations.models import Article, Speaker
 from .factories import ArticleFactory, SpeakerFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    # Real hashing costs a tenth of a second per user; tests make hundreds.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def alice(db) -> User:
     return UserFactory(username="alice", groups=["Reviewers"])
