@@ -90,12 +90,12 @@ class Article(models.Model):
     title = models.CharField(max_length=500, blank=True)
     outlet = models.CharField(max_length=200, blank=True)
     byline = models.CharField(max_length=300, blank=True)
-    url = models.URLField(
-        "URL", max_length=2000, blank=True, validators=[http_url_validator]
-    )
+    url = models.URLField("URL", max_length=2000, blank=True, validators=[http_url_validator])
     published_on = models.DateField("publication date", null=True, blank=True)
     language = models.CharField(
-        max_length=35, default="en", validators=[language_validator],
+        max_length=35,
+        default="en",
+        validators=[language_validator],
         help_text="BCP 47 language tag of the text, such as en or ar.",
     )
     text = models.TextField(help_text="The body text exactly as loaded.")
@@ -103,7 +103,10 @@ class Article(models.Model):
         "SHA-256 of the text", max_length=64, unique=True, editable=False
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -146,15 +149,19 @@ class Speaker(models.Model):
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     side = models.CharField(max_length=30, choices=Side.choices, default=Side.UNKNOWN)
-    role = models.CharField(
-        max_length=200, blank=True, help_text="For example “rebel negotiator”."
-    )
+    role = models.CharField(max_length=200, blank=True, help_text="For example “rebel negotiator”.")
     reference_url = models.URLField(
-        "reference URL", max_length=2000, blank=True, validators=[http_url_validator],
+        "reference URL",
+        max_length=2000,
+        blank=True,
+        validators=[http_url_validator],
         help_text="A page that identifies the speaker, such as its Wikidata entry.",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -169,9 +176,7 @@ class Speaker(models.Model):
             models.CheckConstraint(
                 condition=Q(kind__in=SpeakerKind.values), name="speaker_kind_valid"
             ),
-            models.CheckConstraint(
-                condition=Q(side__in=Side.values), name="speaker_side_valid"
-            ),
+            models.CheckConstraint(condition=Q(side__in=Side.values), name="speaker_side_valid"),
         ]
 
     def __str__(self) -> str:
@@ -249,7 +254,10 @@ class Claim(models.Model):
         "Verdict", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     moderated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     moderated_at = models.DateTimeField(null=True, blank=True)
@@ -342,7 +350,9 @@ class Source(models.Model):
     class Meta:
         ordering = ["claim_id", "created_at", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(stance__in=Stance.values), name="source_stance_valid"),
+            models.CheckConstraint(
+                condition=Q(stance__in=Stance.values), name="source_stance_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -381,7 +391,9 @@ class Verdict(models.Model):
         ordering = ["claim_id", "created_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["claim", "reviewer"], name="verdict_one_per_reviewer"),
-            models.CheckConstraint(condition=Q(rating__in=Rating.values), name="verdict_rating_valid"),
+            models.CheckConstraint(
+                condition=Q(rating__in=Rating.values), name="verdict_rating_valid"
+            ),
             models.CheckConstraint(condition=~Q(rationale=""), name="verdict_has_rationale"),
         ]
 

@@ -74,9 +74,11 @@ def _validate_article(article: Article) -> None:
     errors: dict[str, Any] = {}
     if not article.text.strip():
         errors["text"] = "The article has no text: paste its body text."
-    elif twin := Article.objects.exclude(pk=article.pk).filter(
-        text_sha256=article.text_sha256
-    ).first():
+    elif (
+        twin := Article.objects.exclude(pk=article.pk)
+        .filter(text_sha256=article.text_sha256)
+        .first()
+    ):
         errors["text"] = f"This text is already loaded as “{twin}” (article {twin.pk})."
     try:
         article.clean_fields(exclude=["text", "text_sha256", "created_by"])
@@ -101,9 +103,15 @@ def article_create(
     if user is not None:
         _require(user.has_perm("annotations.add_article"), "You may not add articles.")
     article = Article(
-        text=text, title=title.strip(), outlet=outlet.strip(), byline=byline.strip(),
-        url=url.strip(), published_on=published_on, language=language.strip(),
-        text_sha256=text_sha256(text), created_by=user,
+        text=text,
+        title=title.strip(),
+        outlet=outlet.strip(),
+        byline=byline.strip(),
+        url=url.strip(),
+        published_on=published_on,
+        language=language.strip(),
+        text_sha256=text_sha256(text),
+        created_by=user,
     )
     _validate_article(article)
     _record(article, user)
@@ -134,7 +142,9 @@ def article_update(*, article: Article, user: AbstractBaseUser | None, **changes
             )
         article.text_sha256 = text_sha256(changes["text"])
     for field, value in changes.items():
-        setattr(article, field, value.strip() if isinstance(value, str) and field != "text" else value)
+        setattr(
+            article, field, value.strip() if isinstance(value, str) and field != "text" else value
+        )
     _validate_article(article)
     _record(article, user)
     article.save()
@@ -142,6 +152,7 @@ def article_update(*, article: Article, user: AbstractBaseUser | None, **changes
 
 
 # Speakers ------------------------------------------------------------------
+
 
 def _clean_names(values: Iterable[str]) -> list[str]:
     names, seen = [], set()
@@ -227,8 +238,12 @@ def speaker_create(
     if user is not None:
         _require(user.has_perm("annotations.add_speaker"), "You may not add speakers.")
     speaker = Speaker(
-        name=" ".join(name.split()), kind=kind, side=side, role=role.strip(),
-        reference_url=reference_url.strip(), created_by=user,
+        name=" ".join(name.split()),
+        kind=kind,
+        side=side,
+        role=role.strip(),
+        reference_url=reference_url.strip(),
+        created_by=user,
     )
     alias_names = _clean_names(aliases)
     _validate_speaker(speaker, alias_names)
@@ -261,6 +276,7 @@ def speaker_update(*, speaker: Speaker, user: AbstractBaseUser | None, **changes
 
 
 # Claims --------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class CheckedSpan:
@@ -339,8 +355,7 @@ def check_claim(
     length = row["length"]
     if end > length:
         errors["end"] = (
-            f"The end offset ({end}) lies beyond the article's text, "
-            f"which has {length} characters."
+            f"The end offset ({end}) lies beyond the article's text, which has {length} characters."
         )
     if has_cue_span and cue_end > length:
         errors["cue_end"] = (
@@ -394,6 +409,11 @@ def _slice(start: int, length: int) -> Substr:
     return Substr("text", min(start, MAX_OFFSET - 1) + 1, min(length, MAX_OFFSET))
 
 
+def _wrong_status(claim: Claim, rule: str) -> ValidationError:
+    status = "a draft" if claim.status == Claim.Status.DRAFT else claim.get_status_display().lower()
+    return ValidationError({"status": f"{rule}; this claim is {status}."})
+
+
 def _clip(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -422,17 +442,38 @@ def claim_create(
     _require(permissions.can_create_claim(user), "You may not create claims.")
     restatement = restatement.strip()
     checked = check_claim(
-        article_id=article.pk, start=start, end=end, quote=quote, prefix=prefix,
-        suffix=suffix, kind=kind, speaker=speaker, attribution=attribution, cue=cue.strip(),
-        cue_start=cue_start, cue_end=cue_end, lock=True,
+        article_id=article.pk,
+        start=start,
+        end=end,
+        quote=quote,
+        prefix=prefix,
+        suffix=suffix,
+        kind=kind,
+        speaker=speaker,
+        attribution=attribution,
+        cue=cue.strip(),
+        cue_start=cue_start,
+        cue_end=cue_end,
+        lock=True,
     )
     if submit and not restatement:
         raise ValidationError({"restatement": RESTATEMENT_NEEDED})
     claim = Claim(
-        article=article, start=start, end=end, quote=quote, prefix=checked.prefix,
-        suffix=checked.suffix, restatement=restatement, kind=kind, speaker=speaker,
-        attribution=attribution, cue=checked.cue, cue_start=cue_start, cue_end=cue_end,
-        note=note.strip(), created_by=user,
+        article=article,
+        start=start,
+        end=end,
+        quote=quote,
+        prefix=checked.prefix,
+        suffix=checked.suffix,
+        restatement=restatement,
+        kind=kind,
+        speaker=speaker,
+        attribution=attribution,
+        cue=checked.cue,
+        cue_start=cue_start,
+        cue_end=cue_end,
+        note=note.strip(),
+        created_by=user,
         status=Claim.Status.IN_REVIEW if submit else Claim.Status.DRAFT,
     )
     _record(claim, user)
@@ -440,12 +481,21 @@ def claim_create(
     return claim
 
 
-RESTATEMENT_NEEDED = (
-    "Write the checkable claim in your own words before submitting it for review."
-)
+RESTATEMENT_NEEDED = "Write the checkable claim in your own words before submitting it for review."
 CLAIM_FIELDS = (
-    "start", "end", "quote", "prefix", "suffix", "restatement", "kind", "speaker",
-    "attribution", "cue", "cue_start", "cue_end", "note",
+    "start",
+    "end",
+    "quote",
+    "prefix",
+    "suffix",
+    "restatement",
+    "kind",
+    "speaker",
+    "attribution",
+    "cue",
+    "cue_start",
+    "cue_end",
+    "note",
 )
 
 
@@ -476,13 +526,19 @@ def claim_update(
         values[field] = values[field].strip()
     span_moved = any(f in changes for f in ("start", "end", "quote"))
     checked = check_claim(
-        article_id=claim.article_id, start=values["start"], end=values["end"],
+        article_id=claim.article_id,
+        start=values["start"],
+        end=values["end"],
         quote=values["quote"],
         prefix=changes.get("prefix") if span_moved else None,
         suffix=changes.get("suffix") if span_moved else None,
-        kind=values["kind"], speaker=values["speaker"], attribution=values["attribution"],
+        kind=values["kind"],
+        speaker=values["speaker"],
+        attribution=values["attribution"],
         cue=values["cue"] if "cue" in changes or values["cue_start"] is None else "",
-        cue_start=values["cue_start"], cue_end=values["cue_end"], lock=True,
+        cue_start=values["cue_start"],
+        cue_end=values["cue_end"],
+        lock=True,
     )
     if claim.status != Claim.Status.DRAFT and not values["restatement"]:
         raise ValidationError({"restatement": RESTATEMENT_NEEDED})
@@ -503,9 +559,7 @@ def claim_submit(*, claim: Claim, user: AbstractBaseUser) -> Claim:
     """Send a draft to the moderators."""
     claim = _lock_claim(claim)
     if claim.status != Claim.Status.DRAFT:
-        raise ValidationError(
-            {"status": f"Only drafts can be submitted; this claim is {claim.get_status_display().lower()}."}
-        )
+        raise _wrong_status(claim, "Only drafts can be submitted")
     _require(
         permissions.can_submit_claim(user, claim),
         "Only the claim's author or a moderator may submit it for review.",
@@ -549,8 +603,13 @@ def _set_status(
     _record(claim, user, reason)
     claim.save(
         update_fields=[
-            "status", "published_verdict", "rejection_reason", "moderated_by",
-            "moderated_at", "version", "updated_at",
+            "status",
+            "published_verdict",
+            "rejection_reason",
+            "moderated_by",
+            "moderated_at",
+            "version",
+            "updated_at",
         ]
     )
     return claim
@@ -566,13 +625,15 @@ def claim_verify(*, claim: Claim, user: AbstractBaseUser, verdict: Verdict) -> C
     _require_moderator(user)
     claim = _lock_claim(claim)
     if claim.status != Claim.Status.IN_REVIEW:
-        raise ValidationError(
-            {"status": f"Only claims in review can be verified; this one is {claim.get_status_display().lower()}."}
-        )
+        raise _wrong_status(claim, "Only claims in review can be verified")
     if verdict.claim_id != claim.pk:
-        raise ValidationError({"verdict": "The verdict to publish must be one given on this claim."})
+        raise ValidationError(
+            {"verdict": "The verdict to publish must be one given on this claim."}
+        )
     return _set_status(
-        claim, user, Claim.Status.VERIFIED,
+        claim,
+        user,
+        Claim.Status.VERIFIED,
         f"Verified; published {verdict.reviewer}'s verdict: {verdict.get_rating_display()}",
         verdict=verdict,
     )
@@ -587,9 +648,7 @@ def claim_reject(*, claim: Claim, user: AbstractBaseUser, reason: str) -> Claim:
         raise ValidationError({"reason": "Say why the claim is rejected: the reason is recorded."})
     claim = _lock_claim(claim)
     if claim.status != Claim.Status.IN_REVIEW:
-        raise ValidationError(
-            {"status": f"Only claims in review can be rejected; this one is {claim.get_status_display().lower()}."}
-        )
+        raise _wrong_status(claim, "Only claims in review can be rejected")
     return _set_status(
         claim, user, Claim.Status.REJECTED, f"Rejected: {reason}", rejection_reason=reason
     )
@@ -609,7 +668,9 @@ def claim_reopen(*, claim: Claim, user: AbstractBaseUser, reason: str) -> Claim:
 
 
 @transaction.atomic
-def claims_verify(*, user: AbstractBaseUser, decisions: Sequence[tuple[Claim, Verdict]]) -> list[Claim]:
+def claims_verify(
+    *, user: AbstractBaseUser, decisions: Sequence[tuple[Claim, Verdict]]
+) -> list[Claim]:
     """Verify several claims at once: all of them, or none if any is refused."""
     return [claim_verify(claim=claim, user=user, verdict=verdict) for claim, verdict in decisions]
 
@@ -652,12 +713,18 @@ def source_add(
     claim = _lock_claim(claim)
     _require(
         permissions.can_add_source(user, claim),
-        "You may not add sources to this claim." if claim.is_open
+        "You may not add sources to this claim."
+        if claim.is_open
         else f"This claim is {claim.get_status_display().lower()}: its sources are closed.",
     )
     source = Source(
-        claim=claim, url=url.strip(), stance=stance, title=title.strip(),
-        publisher=publisher.strip(), published_on=published_on, excerpt=excerpt.strip(),
+        claim=claim,
+        url=url.strip(),
+        stance=stance,
+        title=title.strip(),
+        publisher=publisher.strip(),
+        published_on=published_on,
+        excerpt=excerpt.strip(),
         added_by=user,
     )
     _validate_source(source)
@@ -700,6 +767,7 @@ def source_remove(*, source: Source, user: AbstractBaseUser) -> None:
 
 # Verdicts ------------------------------------------------------------------
 
+
 @transaction.atomic
 def verdict_give(*, claim: Claim, user: AbstractBaseUser, rating: str, rationale: str) -> Verdict:
     """Give the user's verdict on a claim, replacing the one they gave before."""
@@ -707,7 +775,8 @@ def verdict_give(*, claim: Claim, user: AbstractBaseUser, rating: str, rationale
     verdict = Verdict.objects.filter(claim=claim, reviewer=user).first()
     _require(
         permissions.can_give_verdict(user, claim, verdict),
-        "You may not give verdicts on this claim." if claim.is_open
+        "You may not give verdicts on this claim."
+        if claim.is_open
         else f"This claim is {claim.get_status_display().lower()}: its verdicts are closed.",
     )
     errors: dict[str, Any] = {}
@@ -726,4 +795,3 @@ def verdict_give(*, claim: Claim, user: AbstractBaseUser, rating: str, rationale
     verdict.save()
     _touch(claim)
     return verdict
-

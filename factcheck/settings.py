@@ -45,7 +45,7 @@ if not SECRET_KEY:
             "set SECRET_KEY in the environment (README.md, 'Production')."
         )
     # Only for a developer's machine: DEBUG is on, nothing is exposed.
-    SECRET_KEY = "development-only-key-never-used-with-debug-off"
+    SECRET_KEY = "development-only-key-never-used-with-debug-off"  # noqa: S105
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")

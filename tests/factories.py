@@ -11,7 +11,7 @@ from annotations.models import Article, Claim, Speaker, Verdict
 ARTICLE_TEXT = (
     "The deal over the Old City of Homs, under total blockade since June 2012, will see "
     "some 2250 people, mostly fighters, evacuate the flashpoint city in central Syria.\n"
-    "But regime representatives said it was an \"arrangement\" rather than a deal."
+    'But regime representatives said it was an "arrangement" rather than a deal.'
 )
 
 

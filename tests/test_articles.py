@@ -44,8 +44,14 @@ def test_it_stores_emoji_and_decomposed_accents_unchanged(morgan):
 
 def test_it_tidies_the_metadata(morgan):
     article = services.article_create(
-        user=morgan, text=RAW_TEXT, title="  Homs truce  ", outlet=" AFP ", byline=" Staff ",
-        url=" https://www.afp.com/homs ", published_on=date(2014, 2, 7), language=" ar ",
+        user=morgan,
+        text=RAW_TEXT,
+        title="  Homs truce  ",
+        outlet=" AFP ",
+        byline=" Staff ",
+        url=" https://www.afp.com/homs ",
+        published_on=date(2014, 2, 7),
+        language=" ar ",
     )
 
     article.refresh_from_db()

@@ -287,8 +287,12 @@ def test_it_refuses_a_quote_in_another_unicode_normal_form(alice):
 
 def test_it_accepts_a_typed_cue_without_offsets(alice, article, regime):
     claim = create(
-        alice, article, "an \"arrangement\"", speaker=regime,
-        attribution=Claim.Attribution.REPORTED_SPEECH, cue="  said ",
+        alice,
+        article,
+        'an "arrangement"',
+        speaker=regime,
+        attribution=Claim.Attribution.REPORTED_SPEECH,
+        cue="  said ",
     )
 
     claim.refresh_from_db()
@@ -300,8 +304,13 @@ def test_it_fills_the_cue_text_from_its_offsets(alice, article, regime):
     cue_start = ARTICLE_TEXT.index("said")
 
     claim = create(
-        alice, article, "an \"arrangement\"", speaker=regime,
-        attribution=Claim.Attribution.REPORTED_SPEECH, cue_start=cue_start, cue_end=cue_start + 4,
+        alice,
+        article,
+        'an "arrangement"',
+        speaker=regime,
+        attribution=Claim.Attribution.REPORTED_SPEECH,
+        cue_start=cue_start,
+        cue_end=cue_start + 4,
     )
 
     claim.refresh_from_db()
@@ -314,8 +323,13 @@ def test_it_fills_the_cue_text_in_code_points_past_emoji(alice, regime):
     cue_start = EMOJI_TEXT.index("said the crowd")
 
     claim = create(
-        alice, article, PHRASE, speaker=regime, attribution=Claim.Attribution.REPORTED_SPEECH,
-        cue_start=cue_start, cue_end=cue_start + 4,
+        alice,
+        article,
+        PHRASE,
+        speaker=regime,
+        attribution=Claim.Attribution.REPORTED_SPEECH,
+        cue_start=cue_start,
+        cue_end=cue_start + 4,
     )
 
     assert claim.cue == "said"
@@ -325,9 +339,14 @@ def test_it_accepts_a_typed_cue_that_matches_its_offsets(alice, article, regime)
     cue_start = ARTICLE_TEXT.index("said")
 
     claim = create(
-        alice, article, "an \"arrangement\"", speaker=regime,
-        attribution=Claim.Attribution.REPORTED_SPEECH, cue="said",
-        cue_start=cue_start, cue_end=cue_start + 4,
+        alice,
+        article,
+        'an "arrangement"',
+        speaker=regime,
+        attribution=Claim.Attribution.REPORTED_SPEECH,
+        cue="said",
+        cue_start=cue_start,
+        cue_end=cue_start + 4,
     )
 
     assert claim.cue == "said"
@@ -338,9 +357,14 @@ def test_it_refuses_a_cue_that_does_not_match_its_offsets(alice, article, regime
 
     with pytest.raises(ValidationError) as exc:
         create(
-            alice, article, "an \"arrangement\"", speaker=regime,
-            attribution=Claim.Attribution.REPORTED_SPEECH, cue="claimed",
-            cue_start=cue_start, cue_end=cue_start + 4,
+            alice,
+            article,
+            'an "arrangement"',
+            speaker=regime,
+            attribution=Claim.Attribution.REPORTED_SPEECH,
+            cue="claimed",
+            cue_start=cue_start,
+            cue_end=cue_start + 4,
         )
 
     message = messages(exc, "cue")
@@ -353,8 +377,13 @@ def test_it_refuses_a_cue_beyond_the_text(alice, article, regime):
 
     with pytest.raises(ValidationError) as exc:
         create(
-            alice, article, PHRASE, speaker=regime, attribution=Claim.Attribution.REPORTED_SPEECH,
-            cue_start=length - 2, cue_end=length + 3,
+            alice,
+            article,
+            PHRASE,
+            speaker=regime,
+            attribution=Claim.Attribution.REPORTED_SPEECH,
+            cue_start=length - 2,
+            cue_end=length + 3,
         )
 
     assert f"{length} characters" in messages(exc, "cue_end")
@@ -363,8 +392,13 @@ def test_it_refuses_a_cue_beyond_the_text(alice, article, regime):
 def test_it_refuses_an_absurdly_large_cue_span_as_beyond_the_text(alice, article, regime):
     with pytest.raises(ValidationError) as exc:
         create(
-            alice, article, PHRASE, speaker=regime, attribution=Claim.Attribution.REPORTED_SPEECH,
-            cue_start=2**31, cue_end=2**31 + 4,
+            alice,
+            article,
+            PHRASE,
+            speaker=regime,
+            attribution=Claim.Attribution.REPORTED_SPEECH,
+            cue_start=2**31,
+            cue_end=2**31 + 4,
         )
 
     assert f"{len(ARTICLE_TEXT)} characters" in messages(exc, "cue_end")
@@ -380,8 +414,13 @@ def test_it_refuses_a_cue_span_with_only_one_end(
 ):
     with pytest.raises(ValidationError) as exc:
         create(
-            alice, article, PHRASE, speaker=regime, attribution=Claim.Attribution.REPORTED_SPEECH,
-            cue_start=cue_start, cue_end=cue_end,
+            alice,
+            article,
+            PHRASE,
+            speaker=regime,
+            attribution=Claim.Attribution.REPORTED_SPEECH,
+            cue_start=cue_start,
+            cue_end=cue_end,
         )
 
     assert "both ends of the cue's span" in messages(exc, missing)
@@ -391,8 +430,13 @@ def test_it_refuses_a_cue_span_with_only_one_end(
 def test_it_refuses_an_empty_cue_span(alice, article, regime):
     with pytest.raises(ValidationError) as exc:
         create(
-            alice, article, PHRASE, speaker=regime, attribution=Claim.Attribution.REPORTED_SPEECH,
-            cue_start=10, cue_end=10,
+            alice,
+            article,
+            PHRASE,
+            speaker=regime,
+            attribution=Claim.Attribution.REPORTED_SPEECH,
+            cue_start=10,
+            cue_end=10,
         )
 
     assert "empty or negative" in messages(exc, "cue_end")
@@ -432,7 +476,11 @@ def test_it_accepts_no_speaker_for_the_articles_own_voice(alice, article):
 
 def test_it_keeps_the_speaker_and_attribution(alice, article, opposition):
     claim = create(
-        alice, article, PHRASE, speaker=opposition, kind=Claim.Kind.QUANTITY,
+        alice,
+        article,
+        PHRASE,
+        speaker=opposition,
+        kind=Claim.Kind.QUANTITY,
         attribution=Claim.Attribution.REPORTED_SPEECH,
     )
 

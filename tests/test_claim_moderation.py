@@ -34,6 +34,7 @@ def messages(exc: pytest.ExceptionInfo[ValidationError], field: str) -> str:
 
 # Submit --------------------------------------------------------------------
 
+
 def test_submit_sends_a_draft_to_review(alice, article):
     claim = make_claim(user=alice, article=article, phrase=PHRASE, restatement="2250 left.")
 
@@ -76,6 +77,7 @@ def test_submit_refuses_a_verified_claim(alice, verified):
 
 # Delete --------------------------------------------------------------------
 
+
 def test_delete_removes_a_draft(alice, article):
     claim = make_claim(user=alice, article=article, phrase=PHRASE)
 
@@ -112,6 +114,7 @@ def test_delete_refuses_a_claim_in_review(alice, in_review):
 
 
 # Verify --------------------------------------------------------------------
+
 
 def test_verify_publishes_the_verdict_and_records_the_moderator(bob, morgan, in_review):
     verdict = give_verdict(in_review, bob, rating=Verdict.Rating.MOSTLY_FALSE)
@@ -180,7 +183,7 @@ def test_verify_refuses_a_claim_already_verified(bob, morgan, verified):
     with pytest.raises(ValidationError) as exc:
         services.claim_verify(claim=verified, user=morgan, verdict=verified.published_verdict)
 
-    assert "this one is verified" in messages(exc, "status")
+    assert "this claim is verified" in messages(exc, "status")
 
 
 def test_verify_refuses_a_rejected_claim(alice, morgan, rejected):
@@ -189,10 +192,11 @@ def test_verify_refuses_a_rejected_claim(alice, morgan, rejected):
     with pytest.raises(ValidationError) as exc:
         services.claim_verify(claim=rejected, user=morgan, verdict=verdict)
 
-    assert "this one is rejected" in messages(exc, "status")
+    assert "this claim is rejected" in messages(exc, "status")
 
 
 # Reject --------------------------------------------------------------------
+
 
 def test_reject_records_the_reason_and_the_moderator(morgan, in_review):
     services.claim_reject(claim=in_review, user=morgan, reason="  An opinion, not a fact. ")
@@ -229,10 +233,11 @@ def test_reject_refuses_a_draft(alice, morgan, article):
     with pytest.raises(ValidationError) as exc:
         services.claim_reject(claim=draft, user=morgan, reason="No.")
 
-    assert "this one is draft" in messages(exc, "status")
+    assert "this claim is a draft" in messages(exc, "status")
 
 
 # Reopen --------------------------------------------------------------------
+
 
 def test_reopen_withdraws_the_published_verdict(morgan, verified):
     verdict = verified.published_verdict
@@ -292,6 +297,7 @@ def test_reopen_refuses_an_open_claim(morgan, in_review):
 
 # In bulk -------------------------------------------------------------------
 
+
 def test_claims_verify_verifies_every_claim(alice, bob, morgan, article, in_review):
     other = make_claim_in_review(user=alice, article=article, phrase="mostly fighters")
     decisions = [(in_review, give_verdict(in_review, bob)), (other, give_verdict(other, bob))]
@@ -342,4 +348,3 @@ def test_claims_reject_rejects_none_when_one_is_refused(alice, morgan, article, 
     assert in_review.rejection_reason == ""
     rejected_before.refresh_from_db()
     assert rejected_before.rejection_reason == "Earlier."
-

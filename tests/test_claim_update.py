@@ -46,7 +46,11 @@ def test_it_returns_the_updated_claim(alice, claim):
 
 def test_it_keeps_the_version_when_nothing_changes(alice, claim):
     services.claim_update(
-        claim=claim, user=alice, restatement=" 2250 people left. ", note="   ", quote=PHRASE,
+        claim=claim,
+        user=alice,
+        restatement=" 2250 people left. ",
+        note="   ",
+        quote=PHRASE,
     )
 
     claim.refresh_from_db()
@@ -123,7 +127,11 @@ def test_it_checks_a_prefix_sent_with_a_moved_span(alice, claim):
 
     with pytest.raises(ValidationError) as exc:
         services.claim_update(
-            claim=claim, user=alice, start=start, end=start + len(phrase), quote=phrase,
+            claim=claim,
+            user=alice,
+            start=start,
+            end=start + len(phrase),
+            quote=phrase,
             prefix="all civilians, ",
         )
 
@@ -139,7 +147,10 @@ def test_it_refuses_an_attribution_to_a_speaker_without_one(alice, claim):
 
 def test_it_attributes_the_claim_to_a_speaker(alice, claim, opposition):
     services.claim_update(
-        claim=claim, user=alice, speaker=opposition, attribution=Claim.Attribution.REPORTED_SPEECH,
+        claim=claim,
+        user=alice,
+        speaker=opposition,
+        attribution=Claim.Attribution.REPORTED_SPEECH,
     )
 
     claim.refresh_from_db()
@@ -157,8 +168,13 @@ def test_it_refuses_a_kind_not_in_the_choices(alice, claim):
 def test_it_refreshes_the_cue_text_when_the_cue_moves(alice, article, regime):
     said = ARTICLE_TEXT.index("said")
     claim = make_claim(
-        user=alice, article=article, phrase="an \"arrangement\"", speaker=regime,
-        attribution=Claim.Attribution.REPORTED_SPEECH, cue_start=said, cue_end=said + 4,
+        user=alice,
+        article=article,
+        phrase='an "arrangement"',
+        speaker=regime,
+        attribution=Claim.Attribution.REPORTED_SPEECH,
+        cue_start=said,
+        cue_end=said + 4,
     )
     see = ARTICLE_TEXT.index("will see")
 
@@ -171,8 +187,13 @@ def test_it_refreshes_the_cue_text_when_the_cue_moves(alice, article, regime):
 def test_it_refuses_a_new_cue_that_does_not_match_its_offsets(alice, article, regime):
     said = ARTICLE_TEXT.index("said")
     claim = make_claim(
-        user=alice, article=article, phrase="an \"arrangement\"", speaker=regime,
-        attribution=Claim.Attribution.REPORTED_SPEECH, cue_start=said, cue_end=said + 4,
+        user=alice,
+        article=article,
+        phrase='an "arrangement"',
+        speaker=regime,
+        attribution=Claim.Attribution.REPORTED_SPEECH,
+        cue_start=said,
+        cue_end=said + 4,
     )
 
     with pytest.raises(ValidationError) as exc:
@@ -205,7 +226,10 @@ def test_it_refuses_a_stale_expected_version_and_changes_nothing(alice, bob, mor
 
     with pytest.raises(services.StaleVersion) as exc:
         services.claim_update(
-            claim=claim, user=alice, expected_version=loaded_version, restatement="Overwritten.",
+            claim=claim,
+            user=alice,
+            expected_version=loaded_version,
+            restatement="Overwritten.",
         )
 
     assert exc.value.current_version == 2

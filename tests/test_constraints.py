@@ -53,7 +53,10 @@ def test_a_rejected_claim_with_a_reason_is_accepted(claim):
 
 def test_a_claim_without_a_speaker_is_refused_unless_the_article_speaks(alice, article, opposition):
     claim = make_claim(
-        user=alice, article=article, phrase="some 2250 people", speaker=opposition,
+        user=alice,
+        article=article,
+        phrase="some 2250 people",
+        speaker=opposition,
         attribution=Claim.Attribution.REPORTED_SPEECH,
     )
 
@@ -73,7 +76,8 @@ def test_an_empty_or_reversed_cue_span_is_refused(claim, cue_start, cue_end):
 
 
 @pytest.mark.parametrize(
-    ("field", "value"), [("kind", "rumour"), ("attribution", "hearsay"), ("status", "pending")],
+    ("field", "value"),
+    [("kind", "rumour"), ("attribution", "hearsay"), ("status", "pending")],
 )
 def test_a_claim_value_outside_its_choices_is_refused(claim, field, value):
     refused(Claim, claim.pk, **{field: value})
@@ -123,7 +127,10 @@ def test_a_verdict_rating_outside_the_scale_is_refused(claim, bob):
 
 def test_a_source_stance_outside_its_choices_is_refused(claim, bob):
     source = Source.objects.create(
-        claim=claim, url="https://example.org/", stance=Source.Stance.SUPPORTS, added_by=bob,
+        claim=claim,
+        url="https://example.org/",
+        stance=Source.Stance.SUPPORTS,
+        added_by=bob,
     )
 
     refused(Source, source.pk, stance="agrees")

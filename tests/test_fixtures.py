@@ -83,7 +83,9 @@ def test_the_demo_claims_are_the_three_the_desk_named(demo: Article) -> None:
         "under total blockade since June 2012",
         'an "arrangement" rather than a deal',
     }
-    assert claims["some 2250 people, mostly fighters, evacuate"].speaker.name == "Opposition sources"
+    assert (
+        claims["some 2250 people, mostly fighters, evacuate"].speaker.name == "Opposition sources"
+    )
     assert claims['an "arrangement" rather than a deal'].speaker.name == "Regime representatives"
     blockade = claims["under total blockade since June 2012"]
     assert blockade.speaker is None
@@ -99,14 +101,29 @@ def test_the_demo_claims_pass_the_write_paths_checks(demo: Article) -> None:
     for claim in Claim.objects.all():
         assert demo.text[claim.start : claim.end] == claim.quote
         checked = services.check_claim(
-            article_id=demo.pk, start=claim.start, end=claim.end, quote=claim.quote,
-            prefix=claim.prefix, suffix=claim.suffix, kind=claim.kind, speaker=claim.speaker,
-            attribution=claim.attribution, cue=claim.cue, cue_start=claim.cue_start,
+            article_id=demo.pk,
+            start=claim.start,
+            end=claim.end,
+            quote=claim.quote,
+            prefix=claim.prefix,
+            suffix=claim.suffix,
+            kind=claim.kind,
+            speaker=claim.speaker,
+            attribution=claim.attribution,
+            cue=claim.cue,
+            cue_start=claim.cue_start,
             cue_end=claim.cue_end,
         )
-        assert (checked.prefix, checked.suffix, checked.cue) == (claim.prefix, claim.suffix, claim.cue)
+        assert (checked.prefix, checked.suffix, checked.cue) == (
+            claim.prefix,
+            claim.suffix,
+            claim.cue,
+        )
 
 
 def test_the_demo_cues_point_at_the_attributing_verbs(demo: Article) -> None:
-    cues = {c.speaker.name: demo.text[c.cue_start : c.cue_end] for c in Claim.objects.exclude(speaker=None)}
+    cues = {
+        c.speaker.name: demo.text[c.cue_start : c.cue_end]
+        for c in Claim.objects.exclude(speaker=None)
+    }
     assert cues == {"Opposition sources": "say", "Regime representatives": "said"}

@@ -14,18 +14,32 @@ UN_URL = "https://news.un.org/en/story/2014/02/homs"
 
 REVIEWER_RIGHTS = {
     "view_article",
-    "view_speaker", "add_speaker",
+    "view_speaker",
+    "add_speaker",
     "view_speakeralias",
-    "view_claim", "add_claim", "change_claim", "delete_claim",
-    "view_source", "add_source", "change_source", "delete_source",
-    "view_verdict", "add_verdict", "change_verdict",
+    "view_claim",
+    "add_claim",
+    "change_claim",
+    "delete_claim",
+    "view_source",
+    "add_source",
+    "change_source",
+    "delete_source",
+    "view_verdict",
+    "add_verdict",
+    "change_verdict",
 }
 MODERATOR_RIGHTS = REVIEWER_RIGHTS | {
-    "add_article", "change_article",
+    "add_article",
+    "change_article",
     "change_speaker",
     "moderate_claim",
-    "view_historicalarticle", "view_historicalspeaker", "view_historicalspeakeralias",
-    "view_historicalclaim", "view_historicalsource", "view_historicalverdict",
+    "view_historicalarticle",
+    "view_historicalspeaker",
+    "view_historicalspeakeralias",
+    "view_historicalclaim",
+    "view_historicalsource",
+    "view_historicalverdict",
 }
 
 
@@ -60,8 +74,10 @@ def version_of(claim: Claim) -> int:
 
 # The groups ----------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
-    ("group", "rights"), [("Reviewers", REVIEWER_RIGHTS), ("Moderators", MODERATOR_RIGHTS)],
+    ("group", "rights"),
+    [("Reviewers", REVIEWER_RIGHTS), ("Moderators", MODERATOR_RIGHTS)],
 )
 def test_the_group_exists_with_its_rights(db, group, rights):
     codenames = set(Group.objects.get(name=group).permissions.values_list("codename", flat=True))
@@ -93,6 +109,7 @@ def test_an_inactive_moderator_is_not_a_moderator(morgan):
 
 
 # Claims --------------------------------------------------------------------
+
 
 def test_a_reviewer_may_create_a_claim(bob, article):
     claim = make_claim(user=bob, article=article, phrase=PHRASE)
@@ -186,6 +203,7 @@ def test_nobody_may_delete_a_submitted_claim(request, alice, status):
 
 # Moderation ----------------------------------------------------------------
 
+
 @pytest.mark.parametrize("user", ["alice", "bob", "charlie"])
 def test_only_moderators_may_verify(request, bob, in_review, user):
     verdict = give_verdict(in_review, bob)
@@ -224,6 +242,7 @@ def test_reviewers_may_not_verify_or_reject_in_bulk(alice, bob, in_review):
 
 
 # Sources -------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("user", ["alice", "bob", "morgan"])
 def test_anyone_in_a_group_may_add_a_source(request, in_review, user):
@@ -288,6 +307,7 @@ def test_nobody_may_change_or_remove_the_sources_of_a_closed_claim(
 
 # Verdicts ------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("user", ["alice", "bob", "morgan"])
 def test_reviewers_and_moderators_may_give_verdicts(request, in_review, user):
     verdict = give_verdict(in_review, request.getfixturevalue(user))
@@ -311,6 +331,7 @@ def test_nobody_may_give_a_verdict_on_a_rejected_claim(request, rejected, user):
 
 
 # Speakers and articles -----------------------------------------------------
+
 
 def test_a_reviewer_may_add_a_speaker(alice):
     speaker = services.speaker_create(user=alice, name="Rebels", kind=Speaker.Kind.UNNAMED)

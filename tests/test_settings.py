@@ -18,7 +18,12 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     environ.update(env)
     return subprocess.run(  # noqa: S603 (our own manage.py, fixed arguments)
         [sys.executable, "manage.py", *args],
-        cwd=ROOT, env=environ, capture_output=True, text=True, timeout=120, check=False,
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -48,11 +53,18 @@ def test_database_url_selects_postgresql_through_psycopg() -> None:
         "print(db['ENGINE'], db['NAME'], db['HOST'], db['PORT'])"
     )
     result = _manage(
-        "shell", "--no-imports", "-c", code, DATABASE_URL="postgres://desk:pw@db.example.org:5433/factcheck"
+        "shell",
+        "--no-imports",
+        "-c",
+        code,
+        DATABASE_URL="postgres://desk:pw@db.example.org:5433/factcheck",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
-        "django.db.backends.postgresql", "factcheck", "db.example.org", "5433"
+        "django.db.backends.postgresql",
+        "factcheck",
+        "db.example.org",
+        "5433",
     ]
 
 

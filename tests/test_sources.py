@@ -36,8 +36,13 @@ def age(claim: Claim) -> None:
 
 def test_it_adds_a_source_with_its_fields(claim, bob):
     source = services.source_add(
-        claim=claim, user=bob, url=f"  {UN_URL} ", stance=Source.Stance.REFUTES,
-        title=" UN: 1,400 evacuated ", publisher="UN News", published_on=date(2014, 2, 9),
+        claim=claim,
+        user=bob,
+        url=f"  {UN_URL} ",
+        stance=Source.Stance.REFUTES,
+        title=" UN: 1,400 evacuated ",
+        publisher="UN News",
+        published_on=date(2014, 2, 9),
         excerpt=" About 1,400 people left. ",
     )
 

@@ -18,15 +18,22 @@ def aliases_of(speaker: Speaker) -> list[str]:
 @pytest.fixture
 def sohr(morgan) -> Speaker:
     return services.speaker_create(
-        user=morgan, name="Syrian Observatory for Human Rights", kind=Speaker.Kind.ORGANISATION,
-        side=Speaker.Side.INDEPENDENT_MONITOR, aliases=["SOHR", "the Observatory"],
+        user=morgan,
+        name="Syrian Observatory for Human Rights",
+        kind=Speaker.Kind.ORGANISATION,
+        side=Speaker.Side.INDEPENDENT_MONITOR,
+        aliases=["SOHR", "the Observatory"],
     )
 
 
 def test_it_creates_a_speaker_with_aliases(alice):
     speaker = services.speaker_create(
-        user=alice, name="  Rami   Abdel  Rahman ", kind=Speaker.Kind.PERSON,
-        side=Speaker.Side.INDEPENDENT_MONITOR, role=" director ", aliases=["Rami Abdulrahman"],
+        user=alice,
+        name="  Rami   Abdel  Rahman ",
+        kind=Speaker.Kind.PERSON,
+        side=Speaker.Side.INDEPENDENT_MONITOR,
+        role=" director ",
+        aliases=["Rami Abdulrahman"],
     )
 
     speaker.refresh_from_db()
@@ -39,7 +46,9 @@ def test_it_creates_a_speaker_with_aliases(alice):
 
 def test_it_drops_blank_and_repeated_aliases(alice):
     speaker = services.speaker_create(
-        user=alice, name="Observatory", kind=Speaker.Kind.ORGANISATION,
+        user=alice,
+        name="Observatory",
+        kind=Speaker.Kind.ORGANISATION,
         aliases=["SOHR", "  sohr ", "", "   ", "S.O.H.R."],
     )
 
@@ -64,7 +73,10 @@ def test_it_refuses_a_name_that_is_another_speakers_alias(alice, sohr):
 def test_it_refuses_an_alias_that_is_another_speakers_name(alice, opposition):
     with pytest.raises(ValidationError) as exc:
         services.speaker_create(
-            user=alice, name="Rebels", kind=Speaker.Kind.UNNAMED, aliases=["opposition SOURCES"],
+            user=alice,
+            name="Rebels",
+            kind=Speaker.Kind.UNNAMED,
+            aliases=["opposition SOURCES"],
         )
 
     assert "another speaker's name" in messages(exc, "aliases")
@@ -74,7 +86,10 @@ def test_it_refuses_an_alias_that_is_another_speakers_name(alice, opposition):
 def test_it_refuses_an_alias_that_is_another_speakers_alias(alice, sohr):
     with pytest.raises(ValidationError) as exc:
         services.speaker_create(
-            user=alice, name="Observatory (UK)", kind=Speaker.Kind.ORGANISATION, aliases=["Sohr"],
+            user=alice,
+            name="Observatory (UK)",
+            kind=Speaker.Kind.ORGANISATION,
+            aliases=["Sohr"],
         )
 
     assert "already an alias of Syrian Observatory" in messages(exc, "aliases")
@@ -83,7 +98,10 @@ def test_it_refuses_an_alias_that_is_another_speakers_alias(alice, sohr):
 def test_it_refuses_an_alias_that_is_the_speakers_own_name(alice):
     with pytest.raises(ValidationError) as exc:
         services.speaker_create(
-            user=alice, name="Rebels", kind=Speaker.Kind.UNNAMED, aliases=["rebels"],
+            user=alice,
+            name="Rebels",
+            kind=Speaker.Kind.UNNAMED,
+            aliases=["rebels"],
         )
 
     assert "the speaker's name, not an alias" in messages(exc, "aliases")
@@ -106,7 +124,10 @@ def test_it_refuses_a_kind_not_in_the_choices(alice):
 def test_it_refuses_a_reference_that_is_not_a_web_address(alice):
     with pytest.raises(ValidationError) as exc:
         services.speaker_create(
-            user=alice, name="Rebels", kind=Speaker.Kind.UNNAMED, reference_url="javascript:x()",
+            user=alice,
+            name="Rebels",
+            kind=Speaker.Kind.UNNAMED,
+            reference_url="javascript:x()",
         )
 
     assert "http:// or https://" in messages(exc, "reference_url")

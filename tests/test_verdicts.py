@@ -23,7 +23,10 @@ def messages(exc: pytest.ExceptionInfo[ValidationError], field: str) -> str:
 
 def test_it_gives_a_verdict(claim, bob):
     verdict = services.verdict_give(
-        claim=claim, user=bob, rating=Verdict.Rating.MOSTLY_TRUE, rationale="  UN says 1,400. ",
+        claim=claim,
+        user=bob,
+        rating=Verdict.Rating.MOSTLY_TRUE,
+        rationale="  UN says 1,400. ",
     )
 
     verdict.refresh_from_db()
@@ -38,7 +41,10 @@ def test_it_replaces_the_reviewers_earlier_verdict(claim, bob):
     first = give_verdict(claim, bob, rating=Verdict.Rating.TRUE)
 
     second = services.verdict_give(
-        claim=claim, user=bob, rating=Verdict.Rating.MIXED, rationale="New figures.",
+        claim=claim,
+        user=bob,
+        rating=Verdict.Rating.MIXED,
+        rationale="New figures.",
     )
 
     assert second.pk == first.pk

@@ -9,7 +9,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -18,360 +17,1144 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(blank=True, max_length=500)),
-                ('outlet', models.CharField(blank=True, max_length=200)),
-                ('byline', models.CharField(blank=True, max_length=300)),
-                ('url', models.URLField(blank=True, max_length=2000, validators=[django.core.validators.URLValidator(message='Enter a web address that starts with http:// or https://.', schemes=['http', 'https'])], verbose_name='URL')),
-                ('published_on', models.DateField(blank=True, null=True, verbose_name='publication date')),
-                ('language', models.CharField(default='en', help_text='BCP 47 language tag of the text, such as en or ar.', max_length=35, validators=[django.core.validators.RegexValidator('^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$', 'Enter a language tag such as en, ar or fr-CA.')])),
-                ('text', models.TextField(help_text='The body text exactly as loaded.')),
-                ('text_sha256', models.CharField(editable=False, max_length=64, unique=True, verbose_name='SHA-256 of the text')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(blank=True, max_length=500)),
+                ("outlet", models.CharField(blank=True, max_length=200)),
+                ("byline", models.CharField(blank=True, max_length=300)),
+                (
+                    "url",
+                    models.URLField(
+                        blank=True,
+                        max_length=2000,
+                        validators=[
+                            django.core.validators.URLValidator(
+                                message="Enter a web address that starts with http:// or https://.",
+                                schemes=["http", "https"],
+                            )
+                        ],
+                        verbose_name="URL",
+                    ),
+                ),
+                (
+                    "published_on",
+                    models.DateField(blank=True, null=True, verbose_name="publication date"),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        default="en",
+                        help_text="BCP 47 language tag of the text, such as en or ar.",
+                        max_length=35,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$",
+                                "Enter a language tag such as en, ar or fr-CA.",
+                            )
+                        ],
+                    ),
+                ),
+                ("text", models.TextField(help_text="The body text exactly as loaded.")),
+                (
+                    "text_sha256",
+                    models.CharField(
+                        editable=False,
+                        max_length=64,
+                        unique=True,
+                        verbose_name="SHA-256 of the text",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-published_on', '-created_at', '-id'],
+                "ordering": ["-published_on", "-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Claim',
+            name="Claim",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start', models.PositiveIntegerField()),
-                ('end', models.PositiveIntegerField()),
-                ('quote', models.TextField()),
-                ('prefix', models.CharField(blank=True, max_length=32)),
-                ('suffix', models.CharField(blank=True, max_length=32)),
-                ('restatement', models.TextField(blank=True, help_text="The checkable claim in the reviewer's own words.")),
-                ('kind', models.CharField(choices=[('quantity', 'Quantity'), ('date', 'Date or duration'), ('event', 'Event'), ('characterisation', 'Quotation or characterisation'), ('comparison', 'Comparison'), ('causal', 'Causal'), ('other', 'Other')], default='other', max_length=20)),
-                ('attribution', models.CharField(choices=[('direct', 'Direct quote'), ('reported', 'Reported speech'), ('author', "The article's own voice")], max_length=10)),
-                ('cue_start', models.PositiveIntegerField(blank=True, null=True)),
-                ('cue_end', models.PositiveIntegerField(blank=True, null=True)),
-                ('cue', models.CharField(blank=True, help_text='The words that attribute, such as “said”.', max_length=200)),
-                ('note', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('in_review', 'In review'), ('verified', 'Verified'), ('rejected', 'Rejected')], default='draft', max_length=10)),
-                ('moderated_at', models.DateTimeField(blank=True, null=True)),
-                ('rejection_reason', models.TextField(blank=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='claims', to='annotations.article')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='claims', to=settings.AUTH_USER_MODEL)),
-                ('moderated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start", models.PositiveIntegerField()),
+                ("end", models.PositiveIntegerField()),
+                ("quote", models.TextField()),
+                ("prefix", models.CharField(blank=True, max_length=32)),
+                ("suffix", models.CharField(blank=True, max_length=32)),
+                (
+                    "restatement",
+                    models.TextField(
+                        blank=True, help_text="The checkable claim in the reviewer's own words."
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("quantity", "Quantity"),
+                            ("date", "Date or duration"),
+                            ("event", "Event"),
+                            ("characterisation", "Quotation or characterisation"),
+                            ("comparison", "Comparison"),
+                            ("causal", "Causal"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "attribution",
+                    models.CharField(
+                        choices=[
+                            ("direct", "Direct quote"),
+                            ("reported", "Reported speech"),
+                            ("author", "The article's own voice"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("cue_start", models.PositiveIntegerField(blank=True, null=True)),
+                ("cue_end", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "cue",
+                    models.CharField(
+                        blank=True,
+                        help_text="The words that attribute, such as “said”.",
+                        max_length=200,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("in_review", "In review"),
+                            ("verified", "Verified"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                ("moderated_at", models.DateTimeField(blank=True, null=True)),
+                ("rejection_reason", models.TextField(blank=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True, db_index=True)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="claims",
+                        to="annotations.article",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="claims",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "moderated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['article_id', 'start', 'end', 'id'],
-                'permissions': [('moderate_claim', 'Can verify or reject claims')],
+                "ordering": ["article_id", "start", "end", "id"],
+                "permissions": [("moderate_claim", "Can verify or reject claims")],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalArticle',
+            name="HistoricalArticle",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('title', models.CharField(blank=True, max_length=500)),
-                ('outlet', models.CharField(blank=True, max_length=200)),
-                ('byline', models.CharField(blank=True, max_length=300)),
-                ('url', models.URLField(blank=True, max_length=2000, validators=[django.core.validators.URLValidator(message='Enter a web address that starts with http:// or https://.', schemes=['http', 'https'])], verbose_name='URL')),
-                ('published_on', models.DateField(blank=True, null=True, verbose_name='publication date')),
-                ('language', models.CharField(default='en', help_text='BCP 47 language tag of the text, such as en or ar.', max_length=35, validators=[django.core.validators.RegexValidator('^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$', 'Enter a language tag such as en, ar or fr-CA.')])),
-                ('text', models.TextField(help_text='The body text exactly as loaded.')),
-                ('text_sha256', models.CharField(db_index=True, editable=False, max_length=64, verbose_name='SHA-256 of the text')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(blank=True, max_length=500)),
+                ("outlet", models.CharField(blank=True, max_length=200)),
+                ("byline", models.CharField(blank=True, max_length=300)),
+                (
+                    "url",
+                    models.URLField(
+                        blank=True,
+                        max_length=2000,
+                        validators=[
+                            django.core.validators.URLValidator(
+                                message="Enter a web address that starts with http:// or https://.",
+                                schemes=["http", "https"],
+                            )
+                        ],
+                        verbose_name="URL",
+                    ),
+                ),
+                (
+                    "published_on",
+                    models.DateField(blank=True, null=True, verbose_name="publication date"),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        default="en",
+                        help_text="BCP 47 language tag of the text, such as en or ar.",
+                        max_length=35,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$",
+                                "Enter a language tag such as en, ar or fr-CA.",
+                            )
+                        ],
+                    ),
+                ),
+                ("text", models.TextField(help_text="The body text exactly as loaded.")),
+                (
+                    "text_sha256",
+                    models.CharField(
+                        db_index=True,
+                        editable=False,
+                        max_length=64,
+                        verbose_name="SHA-256 of the text",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical article',
-                'verbose_name_plural': 'historical articles',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical article",
+                "verbose_name_plural": "historical articles",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalSource',
+            name="HistoricalSource",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('url', models.URLField(max_length=2000, validators=[django.core.validators.URLValidator(message='Enter a web address that starts with http:// or https://.', schemes=['http', 'https'])], verbose_name='URL')),
-                ('title', models.CharField(blank=True, max_length=500)),
-                ('publisher', models.CharField(blank=True, max_length=200)),
-                ('published_on', models.DateField(blank=True, null=True, verbose_name='publication date')),
-                ('excerpt', models.TextField(blank=True, help_text='The passage that matters.')),
-                ('stance', models.CharField(choices=[('supports', 'Supports'), ('refutes', 'Refutes'), ('context', 'Adds context')], max_length=10)),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('added_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('claim', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='annotations.claim')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "url",
+                    models.URLField(
+                        max_length=2000,
+                        validators=[
+                            django.core.validators.URLValidator(
+                                message="Enter a web address that starts with http:// or https://.",
+                                schemes=["http", "https"],
+                            )
+                        ],
+                        verbose_name="URL",
+                    ),
+                ),
+                ("title", models.CharField(blank=True, max_length=500)),
+                ("publisher", models.CharField(blank=True, max_length=200)),
+                (
+                    "published_on",
+                    models.DateField(blank=True, null=True, verbose_name="publication date"),
+                ),
+                ("excerpt", models.TextField(blank=True, help_text="The passage that matters.")),
+                (
+                    "stance",
+                    models.CharField(
+                        choices=[
+                            ("supports", "Supports"),
+                            ("refutes", "Refutes"),
+                            ("context", "Adds context"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="annotations.claim",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical source',
-                'verbose_name_plural': 'historical sources',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical source",
+                "verbose_name_plural": "historical sources",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalSpeaker',
+            name="HistoricalSpeaker",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('person', 'Named person'), ('organisation', 'Organisation'), ('unnamed', 'Unnamed source or group'), ('document', 'Document')], max_length=20)),
-                ('side', models.CharField(choices=[('opposition', 'Opposition'), ('government', 'Government'), ('pro_government_ally', 'Pro-government ally'), ('independent_monitor', 'Independent monitor'), ('international_body', 'International body'), ('media', 'Media'), ('unknown', 'Unknown')], default='unknown', max_length=30)),
-                ('role', models.CharField(blank=True, help_text='For example “rebel negotiator”.', max_length=200)),
-                ('reference_url', models.URLField(blank=True, help_text='A page that identifies the speaker, such as its Wikidata entry.', max_length=2000, validators=[django.core.validators.URLValidator(message='Enter a web address that starts with http:// or https://.', schemes=['http', 'https'])], verbose_name='reference URL')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("person", "Named person"),
+                            ("organisation", "Organisation"),
+                            ("unnamed", "Unnamed source or group"),
+                            ("document", "Document"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "side",
+                    models.CharField(
+                        choices=[
+                            ("opposition", "Opposition"),
+                            ("government", "Government"),
+                            ("pro_government_ally", "Pro-government ally"),
+                            ("independent_monitor", "Independent monitor"),
+                            ("international_body", "International body"),
+                            ("media", "Media"),
+                            ("unknown", "Unknown"),
+                        ],
+                        default="unknown",
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        blank=True, help_text="For example “rebel negotiator”.", max_length=200
+                    ),
+                ),
+                (
+                    "reference_url",
+                    models.URLField(
+                        blank=True,
+                        help_text="A page that identifies the speaker, such as its Wikidata entry.",
+                        max_length=2000,
+                        validators=[
+                            django.core.validators.URLValidator(
+                                message="Enter a web address that starts with http:// or https://.",
+                                schemes=["http", "https"],
+                            )
+                        ],
+                        verbose_name="reference URL",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical speaker',
-                'verbose_name_plural': 'historical speakers',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical speaker",
+                "verbose_name_plural": "historical speakers",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalVerdict',
+            name="HistoricalVerdict",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('rating', models.CharField(choices=[('false', 'False'), ('mostly_false', 'Mostly false'), ('mixed', 'Mixed'), ('mostly_true', 'Mostly true'), ('true', 'True'), ('unverifiable', 'Unverifiable')], max_length=15)),
-                ('rationale', models.TextField()),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('claim', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='annotations.claim')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('reviewer', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "rating",
+                    models.CharField(
+                        choices=[
+                            ("false", "False"),
+                            ("mostly_false", "Mostly false"),
+                            ("mixed", "Mixed"),
+                            ("mostly_true", "Mostly true"),
+                            ("true", "True"),
+                            ("unverifiable", "Unverifiable"),
+                        ],
+                        max_length=15,
+                    ),
+                ),
+                ("rationale", models.TextField()),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="annotations.claim",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical verdict',
-                'verbose_name_plural': 'historical verdicts',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical verdict",
+                "verbose_name_plural": "historical verdicts",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Speaker',
+            name="Speaker",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('person', 'Named person'), ('organisation', 'Organisation'), ('unnamed', 'Unnamed source or group'), ('document', 'Document')], max_length=20)),
-                ('side', models.CharField(choices=[('opposition', 'Opposition'), ('government', 'Government'), ('pro_government_ally', 'Pro-government ally'), ('independent_monitor', 'Independent monitor'), ('international_body', 'International body'), ('media', 'Media'), ('unknown', 'Unknown')], default='unknown', max_length=30)),
-                ('role', models.CharField(blank=True, help_text='For example “rebel negotiator”.', max_length=200)),
-                ('reference_url', models.URLField(blank=True, help_text='A page that identifies the speaker, such as its Wikidata entry.', max_length=2000, validators=[django.core.validators.URLValidator(message='Enter a web address that starts with http:// or https://.', schemes=['http', 'https'])], verbose_name='reference URL')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("person", "Named person"),
+                            ("organisation", "Organisation"),
+                            ("unnamed", "Unnamed source or group"),
+                            ("document", "Document"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "side",
+                    models.CharField(
+                        choices=[
+                            ("opposition", "Opposition"),
+                            ("government", "Government"),
+                            ("pro_government_ally", "Pro-government ally"),
+                            ("independent_monitor", "Independent monitor"),
+                            ("international_body", "International body"),
+                            ("media", "Media"),
+                            ("unknown", "Unknown"),
+                        ],
+                        default="unknown",
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        blank=True, help_text="For example “rebel negotiator”.", max_length=200
+                    ),
+                ),
+                (
+                    "reference_url",
+                    models.URLField(
+                        blank=True,
+                        help_text="A page that identifies the speaker, such as its Wikidata entry.",
+                        max_length=2000,
+                        validators=[
+                            django.core.validators.URLValidator(
+                                message="Enter a web address that starts with http:// or https://.",
+                                schemes=["http", "https"],
+                            )
+                        ],
+                        verbose_name="reference URL",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': [django.db.models.functions.text.Lower('name')],
+                "ordering": [django.db.models.functions.text.Lower("name")],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalSpeakerAlias',
+            name="HistoricalSpeakerAlias",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('speaker', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='annotations.speaker')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "speaker",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="annotations.speaker",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical speaker alias',
-                'verbose_name_plural': 'historical speaker aliases',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical speaker alias",
+                "verbose_name_plural": "historical speaker aliases",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddField(
-            model_name='claim',
-            name='speaker',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='claims', to='annotations.speaker'),
+            model_name="claim",
+            name="speaker",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="claims",
+                to="annotations.speaker",
+            ),
         ),
         migrations.CreateModel(
-            name='SpeakerAlias',
+            name="SpeakerAlias",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('speaker', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aliases', to='annotations.speaker')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "speaker",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="aliases",
+                        to="annotations.speaker",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'speaker aliases',
-                'ordering': [django.db.models.functions.text.Lower('name')],
+                "verbose_name_plural": "speaker aliases",
+                "ordering": [django.db.models.functions.text.Lower("name")],
             },
         ),
         migrations.CreateModel(
-            name='Verdict',
+            name="Verdict",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rating', models.CharField(choices=[('false', 'False'), ('mostly_false', 'Mostly false'), ('mixed', 'Mixed'), ('mostly_true', 'Mostly true'), ('true', 'True'), ('unverifiable', 'Unverifiable')], max_length=15)),
-                ('rationale', models.TextField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='verdicts', to='annotations.claim')),
-                ('reviewer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='verdicts', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "rating",
+                    models.CharField(
+                        choices=[
+                            ("false", "False"),
+                            ("mostly_false", "Mostly false"),
+                            ("mixed", "Mixed"),
+                            ("mostly_true", "Mostly true"),
+                            ("true", "True"),
+                            ("unverifiable", "Unverifiable"),
+                        ],
+                        max_length=15,
+                    ),
+                ),
+                ("rationale", models.TextField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="verdicts",
+                        to="annotations.claim",
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="verdicts",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['claim_id', 'created_at', 'id'],
+                "ordering": ["claim_id", "created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalClaim',
+            name="HistoricalClaim",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('start', models.PositiveIntegerField()),
-                ('end', models.PositiveIntegerField()),
-                ('quote', models.TextField()),
-                ('prefix', models.CharField(blank=True, max_length=32)),
-                ('suffix', models.CharField(blank=True, max_length=32)),
-                ('restatement', models.TextField(blank=True, help_text="The checkable claim in the reviewer's own words.")),
-                ('kind', models.CharField(choices=[('quantity', 'Quantity'), ('date', 'Date or duration'), ('event', 'Event'), ('characterisation', 'Quotation or characterisation'), ('comparison', 'Comparison'), ('causal', 'Causal'), ('other', 'Other')], default='other', max_length=20)),
-                ('attribution', models.CharField(choices=[('direct', 'Direct quote'), ('reported', 'Reported speech'), ('author', "The article's own voice")], max_length=10)),
-                ('cue_start', models.PositiveIntegerField(blank=True, null=True)),
-                ('cue_end', models.PositiveIntegerField(blank=True, null=True)),
-                ('cue', models.CharField(blank=True, help_text='The words that attribute, such as “said”.', max_length=200)),
-                ('note', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('in_review', 'In review'), ('verified', 'Verified'), ('rejected', 'Rejected')], default='draft', max_length=10)),
-                ('moderated_at', models.DateTimeField(blank=True, null=True)),
-                ('rejection_reason', models.TextField(blank=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, db_index=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('article', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='annotations.article')),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('moderated_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('speaker', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='annotations.speaker')),
-                ('published_verdict', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='annotations.verdict')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("start", models.PositiveIntegerField()),
+                ("end", models.PositiveIntegerField()),
+                ("quote", models.TextField()),
+                ("prefix", models.CharField(blank=True, max_length=32)),
+                ("suffix", models.CharField(blank=True, max_length=32)),
+                (
+                    "restatement",
+                    models.TextField(
+                        blank=True, help_text="The checkable claim in the reviewer's own words."
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("quantity", "Quantity"),
+                            ("date", "Date or duration"),
+                            ("event", "Event"),
+                            ("characterisation", "Quotation or characterisation"),
+                            ("comparison", "Comparison"),
+                            ("causal", "Causal"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "attribution",
+                    models.CharField(
+                        choices=[
+                            ("direct", "Direct quote"),
+                            ("reported", "Reported speech"),
+                            ("author", "The article's own voice"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("cue_start", models.PositiveIntegerField(blank=True, null=True)),
+                ("cue_end", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "cue",
+                    models.CharField(
+                        blank=True,
+                        help_text="The words that attribute, such as “said”.",
+                        max_length=200,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("in_review", "In review"),
+                            ("verified", "Verified"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                ("moderated_at", models.DateTimeField(blank=True, null=True)),
+                ("rejection_reason", models.TextField(blank=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, db_index=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "article",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="annotations.article",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "moderated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "speaker",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="annotations.speaker",
+                    ),
+                ),
+                (
+                    "published_verdict",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="annotations.verdict",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical claim',
-                'verbose_name_plural': 'historical claims',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical claim",
+                "verbose_name_plural": "historical claims",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddField(
-            model_name='claim',
-            name='published_verdict',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='annotations.verdict'),
+            model_name="claim",
+            name="published_verdict",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="annotations.verdict",
+            ),
         ),
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url', models.URLField(max_length=2000, validators=[django.core.validators.URLValidator(message='Enter a web address that starts with http:// or https://.', schemes=['http', 'https'])], verbose_name='URL')),
-                ('title', models.CharField(blank=True, max_length=500)),
-                ('publisher', models.CharField(blank=True, max_length=200)),
-                ('published_on', models.DateField(blank=True, null=True, verbose_name='publication date')),
-                ('excerpt', models.TextField(blank=True, help_text='The passage that matters.')),
-                ('stance', models.CharField(choices=[('supports', 'Supports'), ('refutes', 'Refutes'), ('context', 'Adds context')], max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('added_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sources', to=settings.AUTH_USER_MODEL)),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sources', to='annotations.claim')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "url",
+                    models.URLField(
+                        max_length=2000,
+                        validators=[
+                            django.core.validators.URLValidator(
+                                message="Enter a web address that starts with http:// or https://.",
+                                schemes=["http", "https"],
+                            )
+                        ],
+                        verbose_name="URL",
+                    ),
+                ),
+                ("title", models.CharField(blank=True, max_length=500)),
+                ("publisher", models.CharField(blank=True, max_length=200)),
+                (
+                    "published_on",
+                    models.DateField(blank=True, null=True, verbose_name="publication date"),
+                ),
+                ("excerpt", models.TextField(blank=True, help_text="The passage that matters.")),
+                (
+                    "stance",
+                    models.CharField(
+                        choices=[
+                            ("supports", "Supports"),
+                            ("refutes", "Refutes"),
+                            ("context", "Adds context"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sources",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sources",
+                        to="annotations.claim",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['claim_id', 'created_at', 'id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('stance__in', ['supports', 'refutes', 'context'])), name='source_stance_valid')],
+                "ordering": ["claim_id", "created_at", "id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("stance__in", ["supports", "refutes", "context"])),
+                        name="source_stance_valid",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='speaker',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='speaker_name_unique_ci'),
+            model_name="speaker",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("name"), name="speaker_name_unique_ci"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='speaker',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['person', 'organisation', 'unnamed', 'document'])), name='speaker_kind_valid'),
+            model_name="speaker",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["person", "organisation", "unnamed", "document"])),
+                name="speaker_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='speaker',
-            constraint=models.CheckConstraint(condition=models.Q(('side__in', ['opposition', 'government', 'pro_government_ally', 'independent_monitor', 'international_body', 'media', 'unknown'])), name='speaker_side_valid'),
+            model_name="speaker",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "side__in",
+                        [
+                            "opposition",
+                            "government",
+                            "pro_government_ally",
+                            "independent_monitor",
+                            "international_body",
+                            "media",
+                            "unknown",
+                        ],
+                    )
+                ),
+                name="speaker_side_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='speakeralias',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='speaker_alias_unique_ci'),
+            model_name="speakeralias",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("name"), name="speaker_alias_unique_ci"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='verdict',
-            constraint=models.UniqueConstraint(fields=('claim', 'reviewer'), name='verdict_one_per_reviewer'),
+            model_name="verdict",
+            constraint=models.UniqueConstraint(
+                fields=("claim", "reviewer"), name="verdict_one_per_reviewer"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='verdict',
-            constraint=models.CheckConstraint(condition=models.Q(('rating__in', ['false', 'mostly_false', 'mixed', 'mostly_true', 'true', 'unverifiable'])), name='verdict_rating_valid'),
+            model_name="verdict",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "rating__in",
+                        ["false", "mostly_false", "mixed", "mostly_true", "true", "unverifiable"],
+                    )
+                ),
+                name="verdict_rating_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='verdict',
-            constraint=models.CheckConstraint(condition=models.Q(('rationale', ''), _negated=True), name='verdict_has_rationale'),
+            model_name="verdict",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("rationale", ""), _negated=True), name="verdict_has_rationale"
+            ),
         ),
         migrations.AddIndex(
-            model_name='claim',
-            index=models.Index(fields=['article', 'start'], name='claim_article_start_idx'),
+            model_name="claim",
+            index=models.Index(fields=["article", "start"], name="claim_article_start_idx"),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('start__gte', 0)), name='claim_start_not_negative'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("start__gte", 0)), name="claim_start_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('start__lt', models.F('end'))), name='claim_start_before_end'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("start__lt", models.F("end"))), name="claim_start_before_end"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('cue_end__isnull', True), ('cue_start__isnull', True)), models.Q(('cue_end__isnull', False), ('cue_start__gte', 0), ('cue_start__isnull', False), ('cue_start__lt', models.F('cue_end'))), _connector='OR'), name='claim_cue_span_valid'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("cue_end__isnull", True), ("cue_start__isnull", True)),
+                    models.Q(
+                        ("cue_end__isnull", False),
+                        ("cue_start__gte", 0),
+                        ("cue_start__isnull", False),
+                        ("cue_start__lt", models.F("cue_end")),
+                    ),
+                    _connector="OR",
+                ),
+                name="claim_cue_span_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('speaker__isnull', False), ('attribution', 'author'), _connector='OR'), name='claim_speaker_unless_author'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("speaker__isnull", False), ("attribution", "author"), _connector="OR"
+                ),
+                name="claim_speaker_unless_author",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['quantity', 'date', 'event', 'characterisation', 'comparison', 'causal', 'other'])), name='claim_kind_valid'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "kind__in",
+                        [
+                            "quantity",
+                            "date",
+                            "event",
+                            "characterisation",
+                            "comparison",
+                            "causal",
+                            "other",
+                        ],
+                    )
+                ),
+                name="claim_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'in_review', 'verified', 'rejected'])), name='claim_status_valid'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["draft", "in_review", "verified", "rejected"])),
+                name="claim_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('attribution__in', ['direct', 'reported', 'author'])), name='claim_attribution_valid'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("attribution__in", ["direct", "reported", "author"])),
+                name="claim_attribution_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('published_verdict__isnull', False), ('status', 'verified')), models.Q(models.Q(('status', 'verified'), _negated=True), ('published_verdict__isnull', True)), _connector='OR'), name='claim_verified_has_published_verdict'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("published_verdict__isnull", False), ("status", "verified")),
+                    models.Q(
+                        models.Q(("status", "verified"), _negated=True),
+                        ("published_verdict__isnull", True),
+                    ),
+                    _connector="OR",
+                ),
+                name="claim_verified_has_published_verdict",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'rejected'), _negated=True), models.Q(('rejection_reason', ''), _negated=True), _connector='OR'), name='claim_rejected_has_reason'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "rejected"), _negated=True),
+                    models.Q(("rejection_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="claim_rejected_has_reason",
+            ),
         ),
     ]

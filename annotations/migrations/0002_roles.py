@@ -9,18 +9,33 @@ from django.db import migrations
 
 REVIEWERS = [
     "view_article",
-    "view_speaker", "add_speaker",
+    "view_speaker",
+    "add_speaker",
     "view_speakeralias",
-    "view_claim", "add_claim", "change_claim", "delete_claim",
-    "view_source", "add_source", "change_source", "delete_source",
-    "view_verdict", "add_verdict", "change_verdict",
+    "view_claim",
+    "add_claim",
+    "change_claim",
+    "delete_claim",
+    "view_source",
+    "add_source",
+    "change_source",
+    "delete_source",
+    "view_verdict",
+    "add_verdict",
+    "change_verdict",
 ]
-MODERATORS = REVIEWERS + [
-    "add_article", "change_article",
+MODERATORS = [
+    *REVIEWERS,
+    "add_article",
+    "change_article",
     "change_speaker",
     "moderate_claim",
-    "view_historicalarticle", "view_historicalspeaker", "view_historicalspeakeralias",
-    "view_historicalclaim", "view_historicalsource", "view_historicalverdict",
+    "view_historicalarticle",
+    "view_historicalspeaker",
+    "view_historicalspeakeralias",
+    "view_historicalclaim",
+    "view_historicalsource",
+    "view_historicalverdict",
 ]
 GROUPS = {"Reviewers": REVIEWERS, "Moderators": MODERATORS}
 

@@ -44,7 +44,9 @@ class Command(BaseCommand):
             except FileNotFoundError:
                 raise CommandError(f"{path}: no such file.") from None
             except UnicodeDecodeError as exc:
-                raise CommandError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}).") from None
+                raise CommandError(
+                    f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})."
+                ) from None
         meta = {
             key: options[key]
             for key in ("title", "outlet", "byline", "url", "published_on", "language")
@@ -56,7 +58,8 @@ class Command(BaseCommand):
                     loaded.append(services.article_create(user=None, text=text, **meta))
                 except ValidationError as exc:
                     problems = "; ".join(
-                        f"{field}: {' '.join(messages)}" for field, messages in exc.message_dict.items()
+                        f"{field}: {' '.join(messages)}"
+                        for field, messages in exc.message_dict.items()
                     )
                     raise CommandError(f"{path}: {problems}") from None
         for article in loaded:

@@ -25,11 +25,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--password", default="factcheck-demo",
+            "--password",
+            default="factcheck-demo",
             help="Password for both demo accounts (default: %(default)s).",
         )
         parser.add_argument(
-            "--allow-without-debug", action="store_true",
+            "--allow-without-debug",
+            action="store_true",
             help="Run even with DEBUG off. Demo accounts have known passwords: "
             "never do this on a public server.",
         )
@@ -54,9 +56,7 @@ class Command(BaseCommand):
 
         article = Article.objects.get_by_natural_key(_seed_hash())
         self.stdout.write(
-            self.style.SUCCESS(
-                f"Loaded “{article}” with {article.claims.count()} claims."
-            )
+            self.style.SUCCESS(f"Loaded “{article}” with {article.claims.count()} claims.")
         )
         self.stdout.write("Log in at http://127.0.0.1:8000/ with:")
         for username, role in DEMO_ACCOUNTS.items():
