@@ -58,6 +58,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "annotations",
 ]
@@ -160,3 +164,30 @@ LOGGING = {
 }
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+# The REST API under /api/: sessions for the site's own pages, tokens for other systems.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Fact-check desk API",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and ReDoc from the sidecar package: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# Publishing verified claims.
+FACTCHECK_PUBLIC_PAGES = envbool("FACTCHECK_PUBLIC_PAGES", "true")
+FACTCHECK_PUBLIC_EXPORT = envbool("FACTCHECK_PUBLIC_EXPORT", "false")
+FACTCHECK_PUBLISHER_NAME = os.getenv("FACTCHECK_PUBLISHER_NAME", "Fact-check desk")
+FACTCHECK_PUBLISHER_URL = os.getenv("FACTCHECK_PUBLISHER_URL", "")
+# The site's public address, for absolute links written outside a request (commands).
+FACTCHECK_SITE_URL = os.getenv("FACTCHECK_SITE_URL", "http://127.0.0.1:8000")

@@ -9,5 +9,6 @@ admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("annotations.api_urls")),
     path("", include("annotations.urls")),
 ]
