@@ -115,16 +115,8 @@ class ServiceModelForm(forms.ModelForm):
 
 # Claims --------------------------------------------------------------------
 
-CLAIM_EDITABLE = (
-    "restatement",
-    "kind",
-    "speaker",
-    "attribution",
-    "cue",
-    "cue_start",
-    "cue_end",
-    "note",
-)
+# A moderator edits what was said about a highlight, never the highlight itself.
+CLAIM_EDITABLE = tuple(f for f in services.CLAIM_FIELDS if f not in services.CLAIM_SPAN_FIELDS)
 
 
 class ClaimAdminForm(ServiceModelForm):

@@ -482,12 +482,10 @@ def claim_create(
 
 
 RESTATEMENT_NEEDED = "Write the checkable claim in your own words before submitting it for review."
+# The highlight itself; the rest of CLAIM_FIELDS is what the reviewer says about it.
+CLAIM_SPAN_FIELDS = ("start", "end", "quote", "prefix", "suffix")
 CLAIM_FIELDS = (
-    "start",
-    "end",
-    "quote",
-    "prefix",
-    "suffix",
+    *CLAIM_SPAN_FIELDS,
     "restatement",
     "kind",
     "speaker",
