@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from annotations import exports, public
+
 admin.site.site_header = "Fact-check desk"
 admin.site.site_title = "Fact-check desk"
 admin.site.index_title = "Moderation"
@@ -9,6 +11,8 @@ admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/export/", exports.ExportView.as_view(), name="export"),
     path("api/", include("annotations.api_urls")),
+    path("checks/<int:pk>/", public.claim_page, name="public-claim"),
     path("", include("annotations.urls")),
 ]

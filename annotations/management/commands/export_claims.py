@@ -1,0 +1,109 @@
+"""Write the export of verified claims to a file, through the endpoint's own writers."""
+
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
+
+from annotations import exports, selectors
+from annotations.models import Claim
+
+
+def _counted(claims: Iterable[Claim], count: list[int]) -> Iterator[Claim]:
+    for claim in claims:
+        count[0] += 1
+        yield claim
+
+
+class Command(BaseCommand):
+    help = (
+        "Export every verified claim, in the same formats and bytes as GET /api/export/. "
+        "Absolute links start with settings.FACTCHECK_SITE_URL."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--format",
+            dest="format_name",
+            default=exports.DEFAULT_FORMAT,
+            help=f"One of {', '.join(exports.FORMATS)} (default: %(default)s).",
+        )
+        parser.add_argument(
+            "--output",
+            default="-",
+            help="The file to write; - for standard output (default).",
+        )
+        parser.add_argument(
+            "--updated-since",
+            default=None,
+            help="Only claims changed at or after this ISO 8601 date or date-time.",
+        )
+
+    def handle(
+        self,
+        *args: Any,
+        format_name: str,
+        output: str,
+        updated_since: str | None,
+        **options: Any,
+    ) -> None:
+        fmt = exports.FORMATS.get(format_name)
+        if fmt is None:
+            raise CommandError(
+                f"“{format_name}” is not an export format; choose one of: "
+                f"{', '.join(exports.FORMATS)}."
+            )
+        since = None
+        if updated_since is not None:
+            try:
+                since = exports.parse_updated_since(updated_since)
+            except ValueError as exc:
+                raise CommandError(f"--updated-since: {exc}") from None
+
+        total = selectors.claims_published()
+        if since is not None:
+            total = total.filter(updated_at__gte=since)
+        count = [0]
+        # Progress on standard error, and only where someone watches (a terminal).
+        claims = tqdm(
+            _counted(exports.verified_claims(updated_since=since), count),
+            total=total.count(),
+            unit="claim",
+            desc=f"Exporting {fmt.name}",
+            file=sys.stderr,
+            disable=None,
+        )
+        context = exports.ExportContext.for_command(updated_since=since)
+        chunks = exports.stream_text(fmt, claims, context)
+        if output == "-":
+            for chunk in chunks:
+                self.stdout.write(chunk, ending="")
+            return
+        written = self._write_file(Path(output), chunks)
+        self.stdout.write(f"Wrote {count[0]} claims ({written:,} bytes) as {fmt.name} to {output}.")
+
+    def _write_file(self, path: Path, chunks: Iterable[str]) -> int:
+        """Write to a temporary file beside the target, then move it into place.
+
+        A failure half-way leaves the previous file as it was, not a truncated one.
+        """
+        partial = path.with_name(path.name + ".partial")
+        written = 0
+        try:
+            with partial.open("wb") as file:
+                for chunk in chunks:
+                    data = chunk.encode("utf-8")
+                    file.write(data)
+                    written += len(data)
+            os.replace(partial, path)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise CommandError(f"{path}: {exc.strerror or exc}.") from None
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+        return written

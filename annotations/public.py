@@ -1,0 +1,114 @@
+"""The public fact-check page of each verified claim: no login, with its ClaimReview.
+
+The page is where the fact-check is published, so the ClaimReview it embeds
+(and the one the export lists) names this page as its url. Only verified
+claims have a page; settings.FACTCHECK_PUBLIC_PAGES turns them all off.
+"""
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import F, IntegerField
+from django.db.models.functions import Greatest, Length, Substr
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.safestring import SafeString, mark_safe
+
+from . import selectors
+from .exports import ExportContext, claim_review, public_name
+from .models import Claim, Verdict
+
+# Characters of the article read on each side of the quote: enough for the
+# paragraph around it, without reading a whole long article for one page.
+CONTEXT_WINDOW = 600
+
+# What HTML's parser could take for markup inside a <script> element
+# (as django.utils.html.json_script escapes them).
+_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+@dataclass(frozen=True)
+class Passage:
+    """The quote in its paragraph, as plain text on either side."""
+
+    before: str
+    quote: str
+    after: str
+    cut_before: bool
+    cut_after: bool
+
+
+def json_ld(data: dict[str, Any]) -> SafeString:
+    """Return JSON to put inside a <script> element: no "</script>" can end it early."""
+    return mark_safe(json.dumps(data, ensure_ascii=False).translate(_SCRIPT_ESCAPES))  # noqa: S308 (<, > and & are escaped)
+
+
+def _passage(claim: Claim) -> Passage:
+    """Return the paragraph around the quote, cut at a word if it runs past the window."""
+    window: str = claim.window  # type: ignore[attr-defined]
+    window_start: int = claim.window_start  # type: ignore[attr-defined]
+    lo, hi = claim.start - window_start, claim.end - window_start
+    para_start = window.rfind("\n", 0, lo) + 1
+    para_end = window.find("\n", hi)
+    if para_end == -1:
+        para_end = len(window)
+    before, after = window[para_start:lo], window[hi:para_end]
+    cut_before = para_start == 0 and window_start > 0
+    cut_after = para_end == len(window) and window_start + len(window) < claim.text_length  # type: ignore[attr-defined]
+    if cut_before and " " in before:
+        before = before.split(" ", 1)[1]
+    if cut_after and " " in after:
+        after = after.rsplit(" ", 1)[0]
+    return Passage(
+        before=before.replace("\r", ""),
+        quote=window[lo:hi].replace("\r", ""),
+        after=after.replace("\r", ""),
+        cut_before=cut_before,
+        cut_after=cut_after,
+    )
+
+
+def _article_title(claim: Claim) -> str:
+    """Return the article's title, or its opening words (as Article.display_title does)."""
+    if claim.article.title:
+        return claim.article.title
+    words = claim.opening.split()  # type: ignore[attr-defined]
+    if len(words) > 10:
+        return " ".join(words[:10]) + "…"
+    return " ".join(words)
+
+
+def claim_page(request: HttpRequest, pk: int) -> HttpResponse:
+    if not settings.FACTCHECK_PUBLIC_PAGES:
+        raise Http404("Public fact-check pages are turned off.")
+    window_start = Greatest(F("start") - CONTEXT_WINDOW, 0, output_field=IntegerField())
+    claims = selectors.claims_published().annotate(
+        window_start=window_start,
+        window=Substr("article__text", window_start + 1, F("end") + CONTEXT_WINDOW - window_start),
+        text_length=Length("article__text"),
+        opening=Substr("article__text", 1, 200),
+    )
+    claim = get_object_or_404(claims, pk=pk)
+    verdict = claim.published_verdict
+    review = claim_review(claim, ExportContext.for_request(request))
+    context = {
+        "claim": claim,
+        "article": claim.article,
+        "article_title": _article_title(claim),
+        "speaker": claim.speaker,
+        "verdict": verdict,
+        "reviewer_name": public_name(verdict.reviewer),
+        "sources": claim.sources.all(),
+        "passage": _passage(claim),
+        "canonical_url": review["url"],
+        "headline": review["claimReviewed"],
+        "publisher": review["author"],
+        "scale": [
+            {"label": Verdict.Rating(rating).label, "value": value}
+            for rating, value in Verdict.SCALE.items()
+        ],
+        "claim_review": json_ld(review),
+    }
+    return render(request, "annotations/public_claim.html", context)

@@ -1,0 +1,170 @@
+"""manage.py export_claims and manage.py bench_export."""
+
+from datetime import timedelta
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.utils import timezone
+
+from annotations.management.commands.bench_export import create_verified_claims
+from annotations.models import Article, Claim, Source, Speaker, Verdict
+from annotations.services import CheckedSpan, check_claim
+
+from ..factories import ArticleFactory
+from .export_helpers import FORMATS, export_bytes, item_ids, make_verified
+
+TEXT = "Homs 🇸🇾 café 😀: rebels said =some 2250 people will leave, mostly fighters."
+
+
+@pytest.fixture
+def claims(alice: User, morgan: User) -> list[Claim]:
+    article = ArticleFactory(text=TEXT, url="https://news.example/homs")
+    return [
+        make_verified(
+            article=article,
+            phrase="=some 2250 people",
+            reviewer=alice,
+            moderator=morgan,
+            sources=(("https://un.example/a", Source.Stance.SUPPORTS),),
+        ),
+        make_verified(
+            article=article,
+            phrase="mostly fighters",
+            reviewer=alice,
+            moderator=morgan,
+            rating=Verdict.Rating.UNVERIFIABLE,
+        ),
+    ]
+
+
+def _run(*args: str, **options: object) -> str:
+    out = StringIO()
+    call_command("export_claims", *args, stdout=out, stderr=StringIO(), **options)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_the_command_writes_the_same_bytes_as_the_endpoint(
+    client: Client, alice: User, claims: list[Claim], tmp_path: Path, settings, fmt: str
+) -> None:
+    settings.FACTCHECK_SITE_URL = "http://testserver"  # the test client's host
+    client.force_login(alice)
+    path = tmp_path / f"claims.{fmt}"
+    output = _run("--format", fmt, "--output", str(path))
+    assert path.read_bytes() == export_bytes(client, fmt)
+    assert "Wrote 2 claims" in output
+    assert not list(tmp_path.glob("*.partial"))
+
+
+def test_links_start_with_the_site_url(claims: list[Claim], tmp_path: Path, settings) -> None:
+    settings.FACTCHECK_SITE_URL = "https://check.example/"
+    path = tmp_path / "claims.jsonl"
+    _run("--format", "jsonl", "--output", str(path))
+    assert f'"url":"https://check.example/checks/{claims[0].pk}/"' in path.read_text()
+
+
+def test_a_dash_writes_to_standard_output(
+    client: Client, alice: User, claims: list[Claim], settings
+) -> None:
+    settings.FACTCHECK_SITE_URL = "http://testserver"
+    client.force_login(alice)
+    output = _run("--format", "csv", "--output", "-")
+    assert output.encode() == export_bytes(client, "csv")
+    assert _run("--format", "json") == export_bytes(client, "json").decode()  # - by default
+
+
+def test_updated_since_limits_the_export(claims: list[Claim], tmp_path: Path) -> None:
+    Claim.objects.filter(pk=claims[0].pk).update(updated_at=timezone.now() - timedelta(days=9))
+    path = tmp_path / "recent.jsonl"
+    since = (timezone.now() - timedelta(days=1)).isoformat()
+    _run("--format", "jsonl", "--output", str(path), "--updated-since", since)
+    assert item_ids("jsonl", path.read_bytes()) == [str(claims[1].pk)]
+
+
+def test_an_unknown_format_is_refused_with_the_formats_listed(tmp_path: Path, db) -> None:
+    with pytest.raises(CommandError, match="“xml” is not an export format; choose one of: json,"):
+        _run("--format", "xml", "--output", str(tmp_path / "x.xml"))
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_bad_updated_since_is_refused(tmp_path: Path, db) -> None:
+    with pytest.raises(CommandError, match=r"--updated-since: .*ISO 8601.*'last week'"):
+        _run("--output", str(tmp_path / "x.json"), "--updated-since", "last week")
+    assert not list(tmp_path.iterdir())
+
+
+def test_an_unwritable_output_is_a_clear_error(claims: list[Claim], tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="No such file or directory"):
+        _run("--output", str(tmp_path / "missing" / "claims.json"))
+
+
+def test_a_failed_export_leaves_the_old_file_alone(
+    claims: list[Claim], tmp_path: Path, monkeypatch
+) -> None:
+    path = tmp_path / "claims.json"
+    path.write_text("yesterday's export")
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr("annotations.exports.claim_record", broken)
+    with pytest.raises(RuntimeError):
+        _run("--output", str(path))
+    assert path.read_text() == "yesterday's export"
+    assert not list(tmp_path.glob("*.partial"))
+
+
+# bench_export ---------------------------------------------------------------------
+
+
+def test_the_benchmark_reports_every_format_and_deletes_what_it_made(
+    claims: list[Claim], settings
+) -> None:
+    settings.DEBUG = True
+    before = {
+        model: model.objects.count() for model in (Article, Claim, Source, Speaker, Verdict, User)
+    }
+    out = StringIO()
+    call_command("bench_export", claims=130, batch_size=50, no_tracemalloc=True, stdout=out)
+    report = out.getvalue()
+    for fmt in FORMATS:
+        [line] = [line for line in report.splitlines() if line.startswith(fmt + " ")]
+        assert "132" in line.split()[1]  # the bench's claims and the two already there
+    assert "Deleted run" in report
+    after = {model: model.objects.count() for model in before}
+    assert after == before
+
+
+def test_the_benchmarks_claims_keep_every_rule(db) -> None:
+    create_verified_claims(12, tag="rules")
+    claims = Claim.objects.select_related("article", "published_verdict")
+    assert claims.count() == 12
+    for claim in claims:
+        text = claim.article.text
+        assert text[claim.start : claim.end] == claim.quote
+        assert claim.prefix == text[max(0, claim.start - 32) : claim.start]
+        assert claim.suffix == text[claim.end : claim.end + 32]
+        assert claim.published_verdict.claim_id == claim.pk
+        checked = check_claim(
+            article_id=claim.article_id,
+            start=claim.start,
+            end=claim.end,
+            quote=claim.quote,
+            speaker=claim.speaker,
+            attribution=claim.attribution,
+            cue=claim.cue,
+            cue_start=claim.cue_start,
+            cue_end=claim.cue_end,
+        )
+        assert checked == CheckedSpan(prefix=claim.prefix, suffix=claim.suffix, cue=claim.cue)
+
+
+def test_the_benchmark_refuses_to_run_without_debug(db, settings) -> None:
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        call_command("bench_export", claims=5, stdout=StringIO())
+    assert not Claim.objects.exists()
