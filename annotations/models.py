@@ -18,6 +18,14 @@ CONTEXT_CHARS = 32
 http_url_validator = URLValidator(
     schemes=["http", "https"], message="Enter a web address that starts with http:// or https://."
 )
+
+
+class WebAddressField(models.URLField):
+    """A URL field that takes http and https addresses only, and says so in one message."""
+
+    default_validators = [http_url_validator]
+
+
 language_validator = RegexValidator(
     r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$",
     "Enter a language tag such as en, ar or fr-CA.",
@@ -90,7 +98,7 @@ class Article(models.Model):
     title = models.CharField(max_length=500, blank=True)
     outlet = models.CharField(max_length=200, blank=True)
     byline = models.CharField(max_length=300, blank=True)
-    url = models.URLField("URL", max_length=2000, blank=True, validators=[http_url_validator])
+    url = WebAddressField("URL", max_length=2000, blank=True)
     published_on = models.DateField("publication date", null=True, blank=True)
     language = models.CharField(
         max_length=35,
@@ -150,11 +158,10 @@ class Speaker(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     side = models.CharField(max_length=30, choices=Side.choices, default=Side.UNKNOWN)
     role = models.CharField(max_length=200, blank=True, help_text="For example “rebel negotiator”.")
-    reference_url = models.URLField(
+    reference_url = WebAddressField(
         "reference URL",
         max_length=2000,
         blank=True,
-        validators=[http_url_validator],
         help_text="A page that identifies the speaker, such as its Wikidata entry.",
     )
     created_by = models.ForeignKey(
@@ -334,7 +341,7 @@ class Source(models.Model):
     Stance = Stance
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="sources")
-    url = models.URLField("URL", max_length=2000, validators=[http_url_validator])
+    url = WebAddressField("URL", max_length=2000)
     title = models.CharField(max_length=500, blank=True)
     publisher = models.CharField(max_length=200, blank=True)
     published_on = models.DateField("publication date", null=True, blank=True)

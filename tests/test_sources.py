@@ -76,7 +76,9 @@ def test_it_refuses_addresses_that_are_not_web_addresses(claim, bob, url):
     with pytest.raises(ValidationError) as exc:
         services.source_add(claim=claim, user=bob, url=url, stance=Source.Stance.SUPPORTS)
 
-    assert "http:// or https://" in messages(exc, "url")
+    assert exc.value.message_dict["url"] == [
+        "Enter a web address that starts with http:// or https://."
+    ]  # one message, not Django's generic one beside ours
     assert not Source.objects.exists()
 
 
