@@ -538,8 +538,17 @@ class ClaimViewSet(DeskViewSet):
 
 # A resource that lives under /api/claims/{claim_id}/.
 class ClaimChildViewSet(DeskViewSet):
+    """Sources and verdicts: rows of one claim, listed and read the same way."""
+
     def get_claim(self) -> Claim:
         return get_object_or_404(Claim, pk=self.kwargs["claim_id"])
+
+    def list(self, request: Request, claim_id: int) -> Response:
+        self.get_claim()  # 404 for a claim that does not exist, not an empty list
+        return self.page(self.get_queryset(), self.output_serializer)
+
+    def retrieve(self, request: Request, claim_id: int, pk: int) -> Response:
+        return Response(self.output_serializer(self.get_object()).data)
 
 
 @extend_schema_view(
@@ -575,13 +584,6 @@ class SourceViewSet(ClaimChildViewSet):
 
     def get_queryset(self) -> QuerySet[Source]:
         return selectors.sources_of_claim(self.kwargs["claim_id"])
-
-    def list(self, request: Request, claim_id: int) -> Response:
-        self.get_claim()
-        return self.page(self.get_queryset(), SourceOutput)
-
-    def retrieve(self, request: Request, claim_id: int, pk: int) -> Response:
-        return Response(SourceOutput(self.get_object()).data)
 
     def create(self, request: Request, claim_id: int) -> Response:
         claim = self.get_claim()
@@ -634,13 +636,6 @@ class VerdictViewSet(ClaimChildViewSet):
 
     def get_queryset(self) -> QuerySet[Verdict]:
         return selectors.verdicts_of_claim(self.kwargs["claim_id"])
-
-    def list(self, request: Request, claim_id: int) -> Response:
-        self.get_claim()
-        return self.page(self.get_queryset(), VerdictOutput)
-
-    def retrieve(self, request: Request, claim_id: int, pk: int) -> Response:
-        return Response(VerdictOutput(self.get_object()).data)
 
     def create(self, request: Request, claim_id: int) -> Response:
         claim = self.get_claim()

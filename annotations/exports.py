@@ -14,7 +14,7 @@ from settings.FACTCHECK_SITE_URL (the command).
 import csv
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -359,11 +359,17 @@ def _write_json(claims: Iterable[Claim], context: ExportContext) -> Iterator[str
     """
     since = _iso(context.updated_since) if context.updated_since else None
     yield f'{{"updated_since":{_encode(since)},"items":['
-    count = 0
-    for claim in claims:
-        yield ("\n" if count == 0 else ",\n") + _encode(claim_record(claim, context))
-        count += 1
+    count = yield from _json_items(claim_record(claim, context) for claim in claims)
     yield f'\n],"count":{count}}}\n'
+
+
+def _json_items(objects: Iterable[dict[str, Any]]) -> Generator[str, None, int]:
+    """Yield the objects as the items of a JSON array, one a line; return how many."""
+    count = 0
+    for obj in objects:
+        yield ("\n" if count == 0 else ",\n") + _encode(obj)
+        count += 1
+    return count
 
 
 def _write_jsonl(claims: Iterable[Claim], context: ExportContext) -> Iterator[str]:
@@ -501,10 +507,7 @@ def _write_w3c(claims: Iterable[Claim], context: ExportContext) -> Iterator[str]
     page = {"id": page_id, "type": "AnnotationPage", "startIndex": 0}
     # Both objects stay open: the page's items and the collection's total follow.
     yield f'{_encode(collection)[:-1]},"first":{_encode(page)[:-1]},"items":['
-    count = 0
-    for claim in claims:
-        yield ("\n" if count == 0 else ",\n") + _encode(web_annotation(claim, context))
-        count += 1
+    count = yield from _json_items(web_annotation(claim, context) for claim in claims)
     yield f'\n]}},"total":{count}}}\n'
 
 
