@@ -67,6 +67,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that its figures cover every other layer; off unless FACTCHECK_SERVER_TIMING.
+    "annotations.middleware.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -211,3 +213,7 @@ FACTCHECK_PUBLISHER_NAME = os.getenv("FACTCHECK_PUBLISHER_NAME", "Fact-check des
 FACTCHECK_PUBLISHER_URL = os.getenv("FACTCHECK_PUBLISHER_URL", "")
 # The site's public address, for absolute links written outside a request (commands).
 FACTCHECK_SITE_URL = os.getenv("FACTCHECK_SITE_URL", "http://127.0.0.1:8000")
+# A Server-Timing header on every response: time in Django and in SQL, and the
+# query count. For measuring (manage.py bench turns it on); it tells any client
+# how much work a request caused, so keep it off on a public site.
+FACTCHECK_SERVER_TIMING = envbool("FACTCHECK_SERVER_TIMING", "false")

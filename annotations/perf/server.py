@@ -1,0 +1,233 @@
+"""A real server to measure: gunicorn on the loopback interface, with production settings."""
+
+import contextlib
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+import psutil
+from django.conf import settings
+
+from .http import Client
+
+HOST = "127.0.0.1"  # measurements never leave the machine
+START_TIMEOUT = 60.0  # seconds for the workers to answer, on a slow CI machine
+
+_static_collected = False
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+def server_environment(database_url: str) -> dict[str, str]:
+    """Return the environment of a server run as in production, but over plain HTTP.
+
+    DEBUG off (no query log, compressed static files), persistent database
+    connections, a fresh secret key; the secure-cookie and HTTPS-redirect
+    settings are off because loopback has no TLS, and Server-Timing is on so
+    that each response says what it cost.
+    """
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": HOST,
+        "DB_CONN_MAX_AGE": "60",
+        "SECURE_SSL_REDIRECT": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        "SECURE_HSTS_SECONDS": "0",
+        "FACTCHECK_SERVER_TIMING": "true",
+        "PYTHONUNBUFFERED": "1",
+    }
+
+
+def collect_static(environment: Mapping[str, str]) -> None:
+    """Run collectstatic once per process: with DEBUG off, pages name the hashed files."""
+    global _static_collected
+    if _static_collected:
+        return
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+        cwd=settings.BASE_DIR,
+        env=dict(environment),
+        check=True,
+    )
+    _static_collected = True
+
+
+class ServerFailed(RuntimeError):
+    """The server did not start, or stopped while being measured."""
+
+
+class Gunicorn:
+    """Serve the site with gunicorn on 127.0.0.1 (a free port) for the length of a ``with``."""
+
+    def __init__(self, database_url: str, *, workers: int = 2, timeout: int = 300) -> None:
+        self.database_url = database_url
+        self.workers = workers
+        self.timeout = timeout  # seconds a worker may spend on one request (a long export)
+        self.port = _free_port()
+        self.base_url = f"http://{HOST}:{self.port}"
+        self._process: subprocess.Popen[bytes] | None = None
+        self._log_dir = Path(tempfile.mkdtemp(prefix="factcheck_gunicorn_"))
+        self.log_path = self._log_dir / "gunicorn.log"
+
+    def __enter__(self) -> Self:
+        environment = server_environment(self.database_url)
+        collect_static(environment)
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "factcheck.wsgi:application",
+            "--bind",
+            f"{HOST}:{self.port}",
+            "--workers",
+            str(self.workers),
+            "--timeout",
+            str(self.timeout),
+            "--log-level",
+            "warning",
+        ]
+        with self.log_path.open("wb") as log:
+            # The command is ours, built from fixed words and numbers: no shell, no user input.
+            self._process = subprocess.Popen(  # noqa: S603
+                command, cwd=settings.BASE_DIR, env=environment, stdout=log, stderr=log
+            )
+        try:
+            self._wait_until_ready()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def _wait_until_ready(self) -> None:
+        client = Client(self.base_url, timeout=5)
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            self.check_running()
+            try:
+                if client.request("GET", "/login/").status == 200 and (
+                    len(self.worker_pids()) == self.workers
+                ):
+                    return
+            except OSError:
+                pass  # not listening yet
+            time.sleep(0.1)
+        raise ServerFailed(f"gunicorn did not answer within {START_TIMEOUT:.0f} s.\n{self.log()}")
+
+    def log(self) -> str:
+        """Return the end of the server's log, to show with a failure."""
+        try:
+            return self.log_path.read_text(errors="replace")[-4000:]
+        except OSError:
+            return ""
+
+    def check_running(self) -> None:
+        if self._process is None or self._process.poll() is not None:
+            raise ServerFailed(f"gunicorn stopped.\n{self.log()}")
+
+    def worker_pids(self) -> list[int]:
+        """Return the process ids of the workers (not of the master, which serves nothing)."""
+        if self._process is None:
+            return []
+        try:
+            return [child.pid for child in psutil.Process(self._process.pid).children()]
+        except psutil.NoSuchProcess:
+            return []
+
+    def rss(self) -> int:
+        """Return the resident memory of the largest worker, in bytes."""
+        sizes = [0]
+        for pid in self.worker_pids():
+            with contextlib.suppress(psutil.NoSuchProcess):  # a worker being replaced
+                sizes.append(psutil.Process(pid).memory_info().rss)
+        return max(sizes)
+
+    def stop(self) -> None:
+        process, self._process = self._process, None
+        if process is not None and process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        shutil.rmtree(self._log_dir, ignore_errors=True)
+
+
+class PeakMemory:
+    """Sample the workers' resident memory every ``interval`` seconds in a thread.
+
+    ``baseline`` is the largest worker's memory on entry, ``peak`` the largest
+    seen while the block ran: a worker that streams an export shows its cost
+    in the difference.
+    """
+
+    def __init__(self, server: Gunicorn, *, interval: float = 0.005) -> None:
+        self.server = server
+        self.interval = interval
+        self.baseline = 0
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> Self:
+        self.baseline = self.peak = self.server.rss()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self.server.rss())
+
+    def _sample(self) -> None:
+        processes = [psutil.Process(pid) for pid in self.server.worker_pids()]
+        while not self._stop.wait(self.interval):
+            for process in processes:
+                with contextlib.suppress(psutil.NoSuchProcess):
+                    self.peak = max(self.peak, process.memory_info().rss)
+
+
+_TIMING = re.compile(r'(\w+);dur=([0-9.]+)(?:;desc="(\d+) queries")?')
+
+
+def server_timing(headers: Mapping[str, str] | Any) -> dict[str, float | int] | None:
+    """Read the Server-Timing header the site sends when asked: app and db ms, query count."""
+    header = headers.get("Server-Timing")
+    if not header:
+        return None
+    found: dict[str, float | int] = {}
+    for name, duration, queries in _TIMING.findall(header):
+        found[f"{name}_ms"] = float(duration)
+        if queries:
+            found["queries"] = int(queries)
+    if not {"app_ms", "db_ms", "queries"} <= found.keys():
+        return None
+    return found
