@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run setup test lint format check-deploy loadtest clean
+.PHONY: help run setup test lint format check-deploy bench loadtest clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -45,6 +45,9 @@ check-deploy: $(VENV)/.installed ## Run Django's deployment checks under product
 	DEBUG=false SECRET_KEY=$${SECRET_KEY:-check-only-$$(date +%s)-not-a-real-secret-0123456789abcdef} \
 	  ALLOWED_HOSTS=$${ALLOWED_HOSTS:-factcheck.example.org} \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+bench: $(VENV)/.installed-dev ## Measure speed and memory through gunicorn in a scratch database (BENCH_ARGS=...)
+	$(BIN)/python manage.py bench $(BENCH_ARGS)
 
 loadtest: $(VENV)/.installed-dev ## 20 reviewers writing at once for 60 s, then check nothing was lost (PostgreSQL)
 	$(BIN)/python manage.py loadtest $(LOADTEST_ARGS)

@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 CHUNK = 64 * 1024
+KEPT = 1024  # bytes of a streamed body kept at each end
 _CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -32,13 +33,15 @@ class Response:
 
 @dataclass
 class Streamed:
-    """A response read chunk by chunk and not kept: its size and the first bytes only."""
+    """A response read chunk by chunk and not kept: its size, lines, first and last bytes."""
 
     status: int
     headers: http.client.HTTPMessage
     size: int
     seconds: float
     head: bytes
+    tail: bytes
+    lines: int  # newline characters in the body
 
 
 class LoginRefused(RuntimeError):
@@ -120,16 +123,18 @@ class Client:
 
     def stream(self, method: str, path: str, *, headers: dict[str, str] | None = None) -> Streamed:
         connection, response, started = self._send(method, path, headers=headers)
-        size, head = 0, b""
+        size, lines, head, tail = 0, 0, b"", b""
         try:
             while chunk := response.read(CHUNK):
-                if size < 1024:
-                    head += chunk[: 1024 - size]
+                if size < KEPT:
+                    head += chunk[: KEPT - size]
+                tail = (tail + chunk)[-KEPT:]
                 size += len(chunk)
+                lines += chunk.count(b"\n")
         finally:
             connection.close()
         seconds = time.perf_counter() - started
-        return Streamed(response.status, response.headers, size, seconds, head)
+        return Streamed(response.status, response.headers, size, seconds, head, tail, lines)
 
     def login(self, username: str, password: str) -> None:
         """Log in through the site's login form, as a browser does."""

@@ -1,6 +1,7 @@
 """A real server to measure: gunicorn on the loopback interface, with production settings."""
 
 import contextlib
+import fcntl
 import os
 import re
 import secrets
@@ -59,16 +60,23 @@ def server_environment(database_url: str) -> dict[str, str]:
 
 
 def collect_static(environment: Mapping[str, str]) -> None:
-    """Run collectstatic once per process: with DEBUG off, pages name the hashed files."""
+    """Run collectstatic once per process: with DEBUG off, pages name the hashed files.
+
+    A lock keeps two runs on one checkout (a benchmark and a test, say) from
+    writing the same files at once.
+    """
     global _static_collected
     if _static_collected:
         return
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
-        cwd=settings.BASE_DIR,
-        env=dict(environment),
-        check=True,
-    )
+    lock_path = Path(tempfile.gettempdir()) / f"factcheck-collectstatic-{os.getuid()}.lock"
+    with lock_path.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+            cwd=settings.BASE_DIR,
+            env=dict(environment),
+            check=True,
+        )
     _static_collected = True
 
 
@@ -182,11 +190,12 @@ class Gunicorn:
 
 
 class PeakMemory:
-    """Sample the workers' resident memory every ``interval`` seconds in a thread.
+    """Sample each worker's resident memory every ``interval`` seconds in a thread.
 
-    ``baseline`` is the largest worker's memory on entry, ``peak`` the largest
-    seen while the block ran: a worker that streams an export shows its cost
-    in the difference.
+    A worker keeps the memory it grew to, so the figures are those of the
+    worker that grew the most during the block (the one that served it):
+    ``baseline`` its memory on entry, ``peak`` the most it held, ``growth``
+    the difference.
     """
 
     def __init__(self, server: Gunicorn, *, interval: float = 0.005) -> None:
@@ -194,25 +203,38 @@ class PeakMemory:
         self.interval = interval
         self.baseline = 0
         self.peak = 0
+        self._baselines: dict[int, int] = {}
+        self._peaks: dict[int, int] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
+    @property
+    def growth(self) -> int:
+        return self.peak - self.baseline
+
     def __enter__(self) -> Self:
-        self.baseline = self.peak = self.server.rss()
+        self._processes = [psutil.Process(pid) for pid in self.server.worker_pids()]
+        self._take()
+        self._baselines = dict(self._peaks)
         self._thread.start()
         return self
 
     def __exit__(self, *exc_info: Any) -> None:
         self._stop.set()
         self._thread.join()
-        self.peak = max(self.peak, self.server.rss())
+        self._take()
+        grown = max(self._peaks, key=lambda pid: self._peaks[pid] - self._baselines.get(pid, 0))
+        self.baseline, self.peak = self._baselines.get(grown, 0), self._peaks[grown]
+
+    def _take(self) -> None:
+        for process in self._processes:
+            with contextlib.suppress(psutil.NoSuchProcess):  # a worker being replaced
+                rss = process.memory_info().rss
+                self._peaks[process.pid] = max(self._peaks.get(process.pid, 0), rss)
 
     def _sample(self) -> None:
-        processes = [psutil.Process(pid) for pid in self.server.worker_pids()]
         while not self._stop.wait(self.interval):
-            for process in processes:
-                with contextlib.suppress(psutil.NoSuchProcess):
-                    self.peak = max(self.peak, process.memory_info().rss)
+            self._take()
 
 
 _TIMING = re.compile(r'(\w+);dur=([0-9.]+)(?:;desc="(\d+) queries")?')
