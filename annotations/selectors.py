@@ -3,7 +3,18 @@
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    Func,
+    Prefetch,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.functions import Lower, Substr
 
 from .models import Article, Claim, Source, Speaker, Verdict
@@ -58,6 +69,76 @@ def claims_filtered(
     return Claim.objects.select_related("speaker", "created_by", "moderated_by").filter(
         **{lookup: value for lookup, value in filters.items() if value is not None}
     )
+
+
+# What the API gives of a claim (ClaimOutput's fields, in its order), each with the lookup
+# that reads it as a plain value: a list of a thousand claims is then one query of rows.
+CLAIM_API_FIELDS = {
+    "id": "id",
+    "article": "article_id",
+    "start": "start",
+    "end": "end",
+    "quote": "quote",
+    "prefix": "prefix",
+    "suffix": "suffix",
+    "restatement": "restatement",
+    "kind": "kind",
+    "speaker": "speaker_id",
+    "speaker_name": "speaker__name",
+    "attribution": "attribution",
+    "cue": "cue",
+    "cue_start": "cue_start",
+    "cue_end": "cue_end",
+    "note": "note",
+    "status": "status",
+    "published_verdict": "published_verdict_id",
+    "moderated_by": "moderated_by__username",
+    "moderated_at": "moderated_at",
+    "rejection_reason": "rejection_reason",
+    "version": "version",
+    "created_by": "created_by__username",
+    "created_at": "created_at",
+    "updated_at": "updated_at",
+}
+# Of those, the datetimes: claim_rows_filtered reads them as UTCISOText.
+CLAIM_API_DATETIMES = ("moderated_at", "created_at", "updated_at")
+
+
+class UTCISOText(Func):
+    """A datetime column as ISO 8601 text in UTC, as isoformat() writes it, "Z" for +00:00.
+
+    For rows read by the thousand: the drivers' own datetime parsing costs more
+    than the rest of a row (psycopg's, as Django registers it, and Django's SQLite
+    converter each run a regular expression per value), and writing the value
+    back out costs as much again. Like isoformat(), it leaves out a zero fraction
+    of a second. SQLite keeps datetimes as ``YYYY-MM-DD HH:MM:SS[.ffffff]`` in UTC
+    (as Django writes them when the database has no TIME_ZONE of its own, as here).
+    """
+
+    output_field = TextField()
+    template = "REPLACE(%(expressions)s, ' ', 'T') || 'Z'"
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        utc = "TO_CHAR(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+        return self.as_sql(
+            compiler, connection, template=f"REPLACE({utc}, '.000000Z', 'Z')", **extra_context
+        )
+
+
+def claim_rows_filtered(**filters: Any) -> QuerySet[Claim, tuple[Any, ...]]:
+    """Return claims_filtered(**filters) as rows of CLAIM_API_FIELDS' values, in that order.
+
+    Rows, not models: building a model instance and running a serializer over it
+    costs far more than the query. The CLAIM_API_DATETIMES come as UTCISOText. Each
+    row is a named tuple (``row.id``), which the cursor pagination reads its
+    position from.
+    """
+    texts = {f"{name}_utc": UTCISOText(name) for name in CLAIM_API_DATETIMES}
+    lookups = [
+        f"{lookup}_utc" if lookup in CLAIM_API_DATETIMES else lookup
+        for lookup in CLAIM_API_FIELDS.values()
+    ]
+    return claims_filtered(**filters).annotate(**texts).values_list(*lookups, named=True)
 
 
 def speakers_matching(search: str = "") -> QuerySet[Speaker]:

@@ -2,6 +2,8 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from annotations import services
 from annotations.models import Claim
@@ -518,3 +520,57 @@ def test_it_keeps_a_draft_without_a_restatement(alice, article):
 
     assert claim.restatement == ""
     assert claim.status == Claim.Status.DRAFT
+
+
+# Ids instead of rows, as the API passes them -----------------------------------------
+
+
+def test_it_takes_the_article_and_speaker_by_id(alice, article, opposition):
+    start = ARTICLE_TEXT.index(PHRASE)
+    claim = create(
+        alice,
+        article.pk,
+        PHRASE,
+        speaker=opposition.pk,
+        attribution="reported",
+        start=start,
+        end=start + len(PHRASE),
+    )
+
+    claim.refresh_from_db()
+    assert (claim.article, claim.speaker, claim.quote) == (article, opposition, PHRASE)
+    assert claim.history.get().history_user == alice
+
+
+def test_it_gives_back_the_speaker_it_read_with_the_text(alice, article, opposition):
+    start = ARTICLE_TEXT.index(PHRASE)
+    with CaptureQueriesContext(connection) as queries:
+        claim = services.claim_create(
+            user=alice,
+            article=article.pk,
+            start=start,
+            end=start + len(PHRASE),
+            quote=PHRASE,
+            speaker=opposition.pk,
+            attribution="reported",
+        )
+        assert claim.speaker.name == "Opposition sources"
+
+    speaker_reads = [q["sql"] for q in queries if "annotations_speaker" in q["sql"]]
+    assert len(speaker_reads) == 1
+    assert "SUBSTR" in speaker_reads[0]  # the same query as the quote's slice
+
+
+def test_it_names_a_speaker_id_that_names_no_speaker(alice, article):
+    with pytest.raises(ValidationError) as exc:
+        create(alice, article.pk, "deal", speaker=999_999, attribution="reported", start=4, end=8)
+
+    assert messages(exc, "speaker") == "There is no speaker 999999."
+    assert not Claim.objects.exists()
+
+
+def test_it_names_an_article_id_that_names_no_article(alice, db):
+    with pytest.raises(ValidationError) as exc:
+        create(alice, 999_999, "deal", start=4, end=8)
+
+    assert messages(exc, "article") == "There is no article 999999."

@@ -1,17 +1,22 @@
 """/api/claims/: list with filters, create, read, edit and delete one's own drafts."""
 
 import base64
+import json
 from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.test import APIClient
 
-from annotations import services
+from annotations import selectors, services
 from annotations.models import Article, Claim, Speaker
+from annotations.serializers import ClaimOutput, claim_output_rows
 from tests.factories import make_claim, make_claim_in_review
 
 from .conftest import EMOJI_TEXT, Desk
@@ -196,7 +201,139 @@ def test_it_pages_with_a_cursor_that_survives_new_claims(
     assert third["next"] is None
 
 
+def _add_claims(article: Article, user: User, count: int) -> None:
+    """Add ``count`` one-character claims at once: rows to fill pages, not a write to test."""
+    Claim.objects.bulk_create(
+        Claim(
+            article=article,
+            start=i % 40,
+            end=i % 40 + 1,
+            quote=article.text[i % 40],
+            attribution=Claim.Attribution.AUTHOR,
+            created_by=user,
+        )
+        for i in range(count)
+    )
+
+
+def test_it_gives_a_thousand_claims_in_one_page(
+    client_for: Clients, alice: User, desk: Desk
+) -> None:
+    _add_claims(desk.article, alice, 1000)
+    client = client_for(alice)
+    first = client.get("/api/claims/", {"article": desk.article.pk, "page_size": 1000}).json()
+    assert len(first["results"]) == 1000
+    second = client.get(first["next"]).json()
+    ids = [row["id"] for row in first["results"] + second["results"]]
+    assert ids == sorted(Claim.objects.values_list("id", flat=True))
+    assert second["next"] is None
+
+
+@pytest.mark.parametrize("path", ["/api/claims/", "/api/articles/", "/api/speakers/"])
+@pytest.mark.parametrize("size", ["1001", "0", "-5", "ten", "1e3", ""])
+def test_it_refuses_a_page_size_it_cannot_give_with_400(
+    client_for: Clients, alice: User, desk: Desk, path: str, size: str
+) -> None:
+    response = client_for(alice).get(path, {"page_size": size})
+    assert response.status_code == 400
+    assert list(response.json()) == ["page_size"]
+    assert "1 to 1000" in response.json()["page_size"][0]
+
+
+def test_it_lists_with_the_same_queries_for_any_number_of_claims_and_page_size(
+    client_for: Clients, alice: User, desk: Desk
+) -> None:
+    client = client_for(alice)
+    with CaptureQueriesContext(connection) as few:
+        assert len(client.get("/api/claims/", {"page_size": 2}).json()["results"]) == 2
+    _add_claims(desk.article, alice, 300)
+    with CaptureQueriesContext(connection) as many:
+        assert len(client.get("/api/claims/", {"page_size": 1000}).json()["results"]) == 304
+    # The token with its user, the user's permissions, one page of rows.
+    assert len(few) == len(many) == 3
+
+
+# What a claim looks like -----------------------------------------------------------
+
+
+def _as_claim_output(claims: list[Claim]) -> list[dict[str, object]]:
+    """Return what ClaimOutput gives for the claims, as a client reads it (JSON)."""
+    return json.loads(JSONRenderer().render(ClaimOutput(claims, many=True).data))
+
+
+@pytest.fixture
+def every_kind_of_claim(desk: Desk, alice: User, bob: User) -> list[Claim]:
+    """The desk's claims (no speaker, moderated, rejected...), one with a cue, one made on a
+    whole second (a datetime without microseconds is written without a fraction)."""
+    make_claim(
+        user=bob,
+        article=desk.article,
+        phrase="figure was closer",
+        speaker=desk.speaker,
+        attribution=Claim.Attribution.REPORTED_SPEECH,
+        cue="said",
+        cue_start=EMOJI_TEXT.index("said the figure"),
+        cue_end=EMOJI_TEXT.index("said the figure") + 4,
+        note="Check the café.\u2028Then the monitors.",
+    )
+    on_the_second = timezone.now().replace(microsecond=0)
+    Claim.objects.filter(pk=desk.draft.pk).update(created_at=on_the_second)
+    return list(selectors.claims_filtered().select_related("published_verdict").order_by("id"))
+
+
+@pytest.mark.parametrize("zone", ["UTC", "America/Sao_Paulo"])
+def test_a_listed_claim_is_what_claim_output_gives(
+    client_for: Clients, alice: User, every_kind_of_claim: list[Claim], zone: str
+) -> None:
+    # Datetimes are written in the current time zone, as DRF writes them.
+    with timezone.override(zone):
+        response = client_for(alice).get("/api/claims/", {"page_size": 1000})
+        assert response.json()["results"] == _as_claim_output(every_kind_of_claim)
+    assert {row["speaker"] is None for row in response.json()["results"]} == {True, False}
+
+
+def test_the_rows_make_the_same_dicts_as_claim_output(
+    every_kind_of_claim: list[Claim],
+) -> None:
+    rows = selectors.claim_rows_filtered().order_by("id")
+    assert claim_output_rows(rows) == ClaimOutput(every_kind_of_claim, many=True).data
+
+
+@pytest.mark.parametrize("name", ["draft", "in_review", "verified", "rejected"])
+def test_a_claim_read_alone_is_what_claim_output_gives(
+    client_for: Clients, bob: User, desk: Desk, name: str
+) -> None:
+    claim = getattr(desk, name)
+    response = client_for(bob).get(f"/api/claims/{claim.pk}/")
+    assert response.json() == _as_claim_output([Claim.objects.get(pk=claim.pk)])[0]
+
+
+def test_a_created_claim_is_what_claim_output_gives(
+    client_for: Clients, bob: User, desk: Desk
+) -> None:
+    body = _highlight(desk.article, "café owners", speaker=desk.speaker.pk, attribution="direct")
+    response = client_for(bob).post("/api/claims/", body, format="json")
+    assert response.status_code == 201, response.json()
+    claim = Claim.objects.get(pk=response.json()["id"])
+    assert response.json() == _as_claim_output([claim])[0]
+    assert response.json()["speaker_name"] == "Syrian state media"
+
+
 # Creating ------------------------------------------------------------------------
+
+
+def test_it_creates_a_claim_with_five_queries(client_for: Clients, bob: User, desk: Desk) -> None:
+    client = client_for(bob)
+    body = _highlight(desk.article, PHRASE, speaker=desk.speaker.pk, attribution="reported")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.post("/api/claims/", body, format="json").status_code == 201
+    statements = [
+        q["sql"] for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE", "BEGIN"))
+    ]
+    # The token with its user; the user's permissions; the quote's slice of the text with
+    # the speaker, locking the article; the claim; its history.
+    assert len(statements) == 5, statements
+    assert "FOR UPDATE" in statements[2] or not connection.features.has_select_for_update
 
 
 def test_it_creates_a_draft_for_a_reviewer(
