@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import SafeString, mark_safe
 
 from . import selectors
-from .exports import ExportContext, claim_review, public_name
+from .exports import ExportClaim, ExportContext, claim_review
 from .models import Claim, Verdict
 
 # Characters of the article read on each side of the quote: enough for the
@@ -92,14 +92,16 @@ def claim_page(request: HttpRequest, pk: int) -> HttpResponse:
     )
     claim = get_object_or_404(claims, pk=pk)
     verdict = claim.published_verdict
-    review = claim_review(claim, ExportContext.for_request(request))
+    # The same light record the export reads, so that both publish the same ClaimReview.
+    record = ExportClaim.from_model(claim)
+    review = claim_review(record, ExportContext.for_request(request))
     context = {
         "claim": claim,
         "article": claim.article,
         "article_title": _article_title(claim),
         "speaker": claim.speaker,
         "verdict": verdict,
-        "reviewer_name": public_name(verdict.reviewer),
+        "reviewer_name": record.reviewer.name,
         "sources": claim.sources.all(),
         "passage": _passage(claim),
         "canonical_url": review["url"],

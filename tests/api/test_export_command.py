@@ -77,6 +77,17 @@ def test_a_dash_writes_to_standard_output(
     assert _run("--format", "json") == export_bytes(client, "json").decode()  # - by default
 
 
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_standard_output_gets_whole_characters_however_small_the_chunks(
+    client: Client, alice: User, claims: list[Claim], settings, monkeypatch, fmt: str
+) -> None:
+    # Each chunk is decoded on its own: none may end inside an emoji's bytes.
+    settings.FACTCHECK_SITE_URL = "http://testserver"
+    client.force_login(alice)
+    monkeypatch.setattr("annotations.exports.CHUNK_BYTES", 1)
+    assert _run("--format", fmt).encode() == export_bytes(client, fmt)
+
+
 def test_updated_since_limits_the_export(claims: list[Claim], tmp_path: Path) -> None:
     Claim.objects.filter(pk=claims[0].pk).update(updated_at=timezone.now() - timedelta(days=9))
     path = tmp_path / "recent.jsonl"

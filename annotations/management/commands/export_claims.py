@@ -10,10 +10,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from annotations import exports, selectors
-from annotations.models import Claim
+from annotations.exports import ExportClaim
 
 
-def _counted(claims: Iterable[Claim], count: list[int]) -> Iterator[Claim]:
+def _counted(claims: Iterable[ExportClaim], count: list[int]) -> Iterator[ExportClaim]:
     for claim in claims:
         count[0] += 1
         yield claim
@@ -78,15 +78,14 @@ class Command(BaseCommand):
             disable=None,
         )
         context = exports.ExportContext.for_command(updated_since=since)
-        chunks = exports.stream_text(fmt, claims, context)
         if output == "-":
-            for chunk in chunks:
-                self.stdout.write(chunk, ending="")
+            for text in exports.stream_text(fmt, claims, context):
+                self.stdout.write(text, ending="")
             return
-        written = self._write_file(Path(output), chunks)
+        written = self._write_file(Path(output), exports.stream_bytes(fmt, claims, context))
         self.stdout.write(f"Wrote {count[0]} claims ({written:,} bytes) as {fmt.name} to {output}.")
 
-    def _write_file(self, path: Path, chunks: Iterable[str]) -> int:
+    def _write_file(self, path: Path, chunks: Iterable[bytes]) -> int:
         """Write to a temporary file beside the target, then move it into place.
 
         A failure half-way leaves the previous file as it was, not a truncated one.
@@ -96,9 +95,8 @@ class Command(BaseCommand):
         try:
             with partial.open("wb") as file:
                 for chunk in chunks:
-                    data = chunk.encode("utf-8")
-                    file.write(data)
-                    written += len(data)
+                    file.write(chunk)
+                    written += len(chunk)
             os.replace(partial, path)
         except OSError as exc:
             partial.unlink(missing_ok=True)
