@@ -1,4 +1,4 @@
-"""manage.py export_claims and manage.py bench_export."""
+"""manage.py export_claims."""
 
 from datetime import timedelta
 from io import StringIO
@@ -10,9 +10,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
-from annotations.management.commands.bench_export import create_verified_claims
-from annotations.models import Article, Claim, Source, Speaker, Verdict
-from annotations.services import CheckedSpan, check_claim
+from annotations.models import Claim, Source, Verdict
 
 from ..factories import ArticleFactory
 from .export_helpers import FORMATS, export_bytes, item_ids, make_verified
@@ -127,55 +125,3 @@ def test_a_failed_export_leaves_the_old_file_alone(
         _run("--output", str(path))
     assert path.read_text() == "yesterday's export"
     assert not list(tmp_path.glob("*.partial"))
-
-
-# bench_export ---------------------------------------------------------------------
-
-
-def test_the_benchmark_reports_every_format_and_deletes_what_it_made(
-    claims: list[Claim], settings
-) -> None:
-    settings.DEBUG = True
-    before = {
-        model: model.objects.count() for model in (Article, Claim, Source, Speaker, Verdict, User)
-    }
-    out = StringIO()
-    call_command("bench_export", claims=130, batch_size=50, no_tracemalloc=True, stdout=out)
-    report = out.getvalue()
-    for fmt in FORMATS:
-        [line] = [line for line in report.splitlines() if line.startswith(fmt + " ")]
-        assert "132" in line.split()[1]  # the bench's claims and the two already there
-    assert "Deleted run" in report
-    after = {model: model.objects.count() for model in before}
-    assert after == before
-
-
-def test_the_benchmarks_claims_keep_every_rule(db) -> None:
-    create_verified_claims(12, tag="rules")
-    claims = Claim.objects.select_related("article", "published_verdict")
-    assert claims.count() == 12
-    for claim in claims:
-        text = claim.article.text
-        assert text[claim.start : claim.end] == claim.quote
-        assert claim.prefix == text[max(0, claim.start - 32) : claim.start]
-        assert claim.suffix == text[claim.end : claim.end + 32]
-        assert claim.published_verdict.claim_id == claim.pk
-        checked = check_claim(
-            article_id=claim.article_id,
-            start=claim.start,
-            end=claim.end,
-            quote=claim.quote,
-            speaker=claim.speaker,
-            attribution=claim.attribution,
-            cue=claim.cue,
-            cue_start=claim.cue_start,
-            cue_end=claim.cue_end,
-        )
-        assert checked == CheckedSpan(prefix=claim.prefix, suffix=claim.suffix, cue=claim.cue)
-
-
-def test_the_benchmark_refuses_to_run_without_debug(db, settings) -> None:
-    settings.DEBUG = False
-    with pytest.raises(CommandError, match="DEBUG is off"):
-        call_command("bench_export", claims=5, stdout=StringIO())
-    assert not Claim.objects.exists()

@@ -13,9 +13,9 @@ from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.authtoken.models import Token
 
-from annotations import exports, services
-from annotations.management.commands.bench_export import create_verified_claims
+from annotations import services
 from annotations.models import Article, Claim
+from annotations.perf.corpus import Corpus
 
 from .export_helpers import EXPORT_URL, FORMATS, export_bytes, item_ids, make_verified, verify
 
@@ -274,17 +274,9 @@ def _queries_for_export(client: Client, fmt: str) -> int:
 def test_the_number_of_queries_does_not_grow_with_the_claims(
     reviewer_client: Client, fmt: str
 ) -> None:
-    create_verified_claims(10, tag="few")
+    corpus = Corpus(seed=1, articles=4, words=300, claims=100, verified=1.0)
+    corpus.setup()
+    corpus.build(until_verified=10)
     few = _queries_for_export(reviewer_client, fmt)
-    create_verified_claims(90, tag="many")
+    corpus.build()  # 90 more, on more articles, by more speakers and reviewers
     assert _queries_for_export(reviewer_client, fmt) == few
-
-
-def test_each_batch_costs_two_queries(reviewer_client: Client, monkeypatch) -> None:
-    create_verified_claims(60, tag="paged")
-    one_batch = _queries_for_export(reviewer_client, "jsonl")
-    monkeypatch.setattr(exports, "BATCH_SIZE", 25)
-    three_batches = _queries_for_export(reviewer_client, "jsonl")
-    assert three_batches - one_batch == 2 * 2
-    ids = item_ids("jsonl", export_bytes(reviewer_client, "jsonl"))
-    assert ids == sorted(ids, key=int) and len(ids) == len(set(ids)) == 60
