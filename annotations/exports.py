@@ -22,7 +22,7 @@ from settings.FACTCHECK_SITE_URL (the command).
 import csv
 import re
 from collections.abc import Callable, Generator, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import UTC, date, datetime, tzinfo
 from functools import cached_property, partial
 from itertools import islice
@@ -108,6 +108,11 @@ def _text_cell(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 
+def _from_model(cls: type[Any], instance: Model) -> Any:
+    """Return the record of ``instance``: its fields of the same names, in the record's order."""
+    return cls(*(getattr(instance, field.name) for field in fields(cls)))
+
+
 @dataclass(frozen=True)
 class ExportArticle:
     """An article as the exports give it; what its claims share is built on first use."""
@@ -123,30 +128,12 @@ class ExportArticle:
 
     @classmethod
     def from_model(cls, article: Article) -> "ExportArticle":
-        return cls(
-            article.pk,
-            article.title,
-            article.url,
-            article.outlet,
-            article.byline,
-            article.published_on,
-            article.language,
-            article.text_sha256,
-        )
+        return _from_model(cls, article)
 
     @cached_property
     def record(self) -> orjson.Fragment:
         """The article in the json and jsonl formats, encoded once for all its claims."""
-        record = {
-            "id": self.id,
-            "title": self.title,
-            "url": self.url,
-            "outlet": self.outlet,
-            "byline": self.byline,
-            "published_on": _day(self.published_on),
-            "language": self.language,
-            "text_sha256": self.text_sha256,
-        }
+        record = asdict(self) | {"published_on": _day(self.published_on)}
         return orjson.Fragment(orjson.dumps(record))
 
     @cached_property
@@ -188,27 +175,12 @@ class ExportSpeaker:
 
     @classmethod
     def from_model(cls, speaker: Speaker) -> "ExportSpeaker":
-        return cls(
-            speaker.pk,
-            speaker.name,
-            speaker.kind,
-            speaker.side,
-            speaker.role,
-            speaker.reference_url,
-        )
+        return _from_model(cls, speaker)
 
     @cached_property
     def record(self) -> orjson.Fragment:
         """The speaker in the json and jsonl formats, encoded once for all its claims."""
-        record = {
-            "id": self.id,
-            "name": self.name,
-            "kind": self.kind,
-            "side": self.side,
-            "role": self.role,
-            "reference_url": self.reference_url,
-        }
-        return orjson.Fragment(orjson.dumps(record))
+        return orjson.Fragment(orjson.dumps(asdict(self)))
 
     @cached_property
     def csv_cells(self) -> tuple[str, ...]:
