@@ -25,12 +25,21 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 
 setup: $(VENV)/.installed ## Create the virtualenv, migrate, load the article and the demo accounts
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py setup_demo
+	$(BIN)/python manage.py setup_demo --site-url http://$(HOST):$(PORT)
 
-run: setup ## Set everything up and serve the site on http://127.0.0.1:8000
+run: setup ## Set everything up and serve the site on http://$HOST:$PORT (127.0.0.1:8000)
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: $(VENV)/.installed-dev ## Set up and run the whole test suite (DATABASE_URL picks the database)
+# The development tools (perfkit: bench, loadtest, Server-Timing) for these targets only.
+test bench loadtest: export FACTCHECK_DEV_TOOLS := true
+
+# The browser tests' accessibility checker (axe-core); the page itself needs no npm package.
+node_modules: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+test: $(VENV)/.installed-dev node_modules ## Set up and run the whole test suite (DATABASE_URL picks the database)
+	node --test tests/js/
 	$(BIN)/pytest
 
 lint: $(VENV)/.installed-dev ## Check the code with ruff
@@ -52,5 +61,5 @@ bench: $(VENV)/.installed-dev ## Measure speed and memory through gunicorn in a 
 loadtest: $(VENV)/.installed-dev ## 20 reviewers writing at once for 60 s, then check nothing was lost (PostgreSQL)
 	$(BIN)/python manage.py loadtest $(LOADTEST_ARGS)
 
-clean: ## Remove the virtualenv, the SQLite database and collected static files
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
+clean: ## Remove the virtualenv, node_modules, the SQLite database and collected static files
+	rm -rf $(VENV) node_modules db.sqlite3 staticfiles .pytest_cache .ruff_cache

@@ -13,6 +13,8 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
+from .text import clip
+
 CONTEXT_CHARS = 32
 
 http_url_validator = URLValidator(
@@ -87,6 +89,22 @@ class Rating(models.TextChoices):
     UNVERIFIABLE = "unverifiable", "Unverifiable"
 
 
+TITLE_WORDS = 10
+
+
+def title_from_opening(opening: str) -> str:
+    """Return the first words of an article's text, to name an article that has no title.
+
+    ``opening`` may be the whole text or only its start (a list reads a few
+    hundred characters rather than whole texts): the title is the same as long
+    as it holds the first TITLE_WORDS words and the start of the next.
+    """
+    words = opening.split(maxsplit=TITLE_WORDS)
+    if len(words) > TITLE_WORDS:
+        return " ".join(words[:TITLE_WORDS]) + "…"
+    return " ".join(words)
+
+
 class ArticleManager(models.Manager["Article"]):
     def get_by_natural_key(self, text_sha256: str) -> "Article":
         return self.get(text_sha256=text_sha256)
@@ -135,11 +153,7 @@ class Article(models.Model):
     @property
     def display_title(self) -> str:
         """Return the title, or the opening words of the text when the source gave none."""
-        if self.title:
-            return self.title
-        words = self.text.split()
-        opening = " ".join(words[:10])
-        return opening + ("…" if len(words) > 10 else "")
+        return self.title or title_from_opening(self.text)
 
 
 class SpeakerManager(models.Manager["Speaker"]):
@@ -326,8 +340,7 @@ class Claim(models.Model):
         ]
 
     def __str__(self) -> str:
-        quote = self.quote if len(self.quote) <= 60 else self.quote[:59] + "…"
-        return f"“{quote}”"
+        return f"“{clip(self.quote, 60)}”"
 
     @property
     def is_open(self) -> bool:

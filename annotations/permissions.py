@@ -5,83 +5,60 @@ Model permissions come from the groups the first migration creates
 whose claim it is and whether it is still open.
 """
 
-from functools import cache
-
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
-from django.contrib.contenttypes.models import ContentType
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection
+from django.db.models import Model
 
 from .models import Claim, Source, Verdict
 
 User = AbstractBaseUser | AnonymousUser
 
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
+class PermissionBackend(ModelBackend):
+    """Django's ModelBackend, reading a user's permissions, own and groups', in one query.
 
-def read_permissions(user: User) -> None:
-    """Read the user's model permissions, their own and their groups', in one query.
-
-    The first ``has_perm`` of a request makes ModelBackend read them with two ORM
-    queries, which cost more than the rest of an API request's reads together;
-    it keeps the set on the user (``_perm_cache``) for the request's later
-    checks. This fills that cache with the same set from one plain query, so every
-    check still asks the database's current permissions. It leaves alone the
-    users has_perm answers without reading (inactive ones, superusers), a user
-    whose permissions are read already, and sites with other auth backends.
+    ModelBackend reads them with two ORM queries the first time a request asks;
+    building them took longer than the database took to answer, on every API
+    request. This reads the same set with one plain query (the tables are
+    django.contrib.auth's, for its User model; another user model gets
+    ModelBackend's reading) and keeps it on the user object (``desk_permissions``)
+    for the rest of the request, as ModelBackend keeps its own: every request sees
+    the database's current permissions. Logging in, inactive users and superusers
+    are ModelBackend's.
     """
-    if (
-        settings.AUTHENTICATION_BACKENDS != [MODEL_BACKEND]
-        or not user.is_authenticated
-        or not user.is_active
-        or user.is_superuser
-        or hasattr(user, "_perm_cache")
-    ):
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(_permissions_sql(), [user.pk, user.pk])
-        user._perm_cache = {f"{app_label}.{codename}" for app_label, codename in cursor}
+
+    def get_all_permissions(self, user_obj: User, obj: Model | None = None) -> set[str]:
+        if (
+            obj is not None
+            or user_obj.is_anonymous
+            or user_obj.is_superuser
+            or settings.AUTH_USER_MODEL != "auth.User"
+        ):
+            return super().get_all_permissions(user_obj, obj)
+        if not user_obj.is_active:
+            return set()
+        cached: set[str] | None = getattr(user_obj, "desk_permissions", None)
+        if cached is None:
+            with connection.cursor() as cursor:
+                cursor.execute(PERMISSIONS_SQL, [user_obj.pk, user_obj.pk])
+                cached = {f"{app_label}.{codename}" for app_label, codename in cursor}
+            user_obj.desk_permissions = cached
+        return cached
 
 
-@cache
-def _permissions_sql() -> str:
-    """Return the query for read_permissions, with the tables and columns the models name."""
-    q = connection.ops.quote_name
-    own = get_user_model()._meta.get_field("user_permissions")
-    groups = get_user_model()._meta.get_field("groups")
-    of_group = Group._meta.get_field("permissions")
-    permission = Permission._meta
-    content_type = ContentType._meta
-    names = {
-        "permission": q(permission.db_table),
-        "permission_id": q(permission.pk.column),
-        "permission_type": q(permission.get_field("content_type").column),
-        "codename": q(permission.get_field("codename").column),
-        "content_type": q(content_type.db_table),
-        "content_type_id": q(content_type.pk.column),
-        "app_label": q(content_type.get_field("app_label").column),
-        "own": q(own.m2m_db_table()),
-        "own_user": q(own.m2m_column_name()),
-        "own_permission": q(own.m2m_reverse_name()),
-        "member": q(groups.m2m_db_table()),
-        "member_user": q(groups.m2m_column_name()),
-        "member_group": q(groups.m2m_reverse_name()),
-        "granted": q(of_group.m2m_db_table()),
-        "granted_group": q(of_group.m2m_column_name()),
-        "granted_permission": q(of_group.m2m_reverse_name()),
-    }
-    # Quoted names from the models' metadata; the user's id goes in as a parameter.
-    return """
-        SELECT ct.{app_label}, p.{codename}
-        FROM {permission} p JOIN {content_type} ct ON ct.{content_type_id} = p.{permission_type}
-        WHERE p.{permission_id} IN (SELECT {own_permission} FROM {own} WHERE {own_user} = %s)
-        OR p.{permission_id} IN (
-            SELECT g.{granted_permission} FROM {granted} g
-            JOIN {member} m ON m.{member_group} = g.{granted_group}
-            WHERE m.{member_user} = %s
-        )
-    """.format(**names)  # noqa: S608
+# The user's own permissions and their groups', as "app_label", "codename".
+PERMISSIONS_SQL = """
+    SELECT ct.app_label, p.codename
+    FROM auth_permission p JOIN django_content_type ct ON ct.id = p.content_type_id
+    WHERE p.id IN (SELECT permission_id FROM auth_user_user_permissions WHERE user_id = %s)
+    OR p.id IN (
+        SELECT g.permission_id FROM auth_group_permissions g
+        JOIN auth_user_groups m ON m.group_id = g.group_id
+        WHERE m.user_id = %s
+    )
+"""
 
 
 def is_moderator(user: User) -> bool:

@@ -1,33 +1,31 @@
 """Reads with their joins made, for the pages, the admin and the API."""
 
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
 from django.db.models import (
     Case,
+    CharField,
     Count,
     F,
     Func,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     TextField,
     Value,
     When,
 )
-from django.db.models.functions import Lower, Substr
+from django.db.models.functions import Concat, Lower, Substr
+from django.utils import timezone
 
-from .models import Article, Claim, Source, Speaker, Verdict
+from .models import Article, Claim, Source, Speaker, SpeakerAlias, Verdict
+from .shapes import CLAIM_FIELD_NAMES, CLAIM_FIELDS, claim_annotations, iso_datetime
 
-
-def speaker_by_name(name: str) -> Speaker | None:
-    """Return the speaker with this name or alias, ignoring case and extra spaces."""
-    name = " ".join(name.split())
-    return (
-        Speaker.objects.filter(Q(name__iexact=name) | Q(aliases__name__iexact=name))
-        .order_by(Lower("name"))
-        .first()
-    )
+_CLAIM_DATETIMES = tuple(f.name for f in CLAIM_FIELDS if f.is_datetime)
 
 
 def claims_with_context() -> QuerySet[Claim]:
@@ -66,42 +64,11 @@ def claims_filtered(
         "status": status,
         "updated_at__gte": updated_since,
     }
-    return Claim.objects.select_related("speaker", "created_by", "moderated_by").filter(
-        **{lookup: value for lookup, value in filters.items() if value is not None}
+    return (
+        Claim.objects.select_related("speaker", "created_by", "moderated_by")
+        .annotate(**claim_annotations())
+        .filter(**{lookup: value for lookup, value in filters.items() if value is not None})
     )
-
-
-# What the API gives of a claim (ClaimOutput's fields, in its order), each with the lookup
-# that reads it as a plain value: a list of a thousand claims is then one query of rows.
-CLAIM_API_FIELDS = {
-    "id": "id",
-    "article": "article_id",
-    "start": "start",
-    "end": "end",
-    "quote": "quote",
-    "prefix": "prefix",
-    "suffix": "suffix",
-    "restatement": "restatement",
-    "kind": "kind",
-    "speaker": "speaker_id",
-    "speaker_name": "speaker__name",
-    "attribution": "attribution",
-    "cue": "cue",
-    "cue_start": "cue_start",
-    "cue_end": "cue_end",
-    "note": "note",
-    "status": "status",
-    "published_verdict": "published_verdict_id",
-    "moderated_by": "moderated_by__username",
-    "moderated_at": "moderated_at",
-    "rejection_reason": "rejection_reason",
-    "version": "version",
-    "created_by": "created_by__username",
-    "created_at": "created_at",
-    "updated_at": "updated_at",
-}
-# Of those, the datetimes: claim_rows_filtered reads them as UTCISOText.
-CLAIM_API_DATETIMES = ("moderated_at", "created_at", "updated_at")
 
 
 class UTCISOText(Func):
@@ -126,19 +93,68 @@ class UTCISOText(Func):
 
 
 def claim_rows_filtered(**filters: Any) -> QuerySet[Claim, tuple[Any, ...]]:
-    """Return claims_filtered(**filters) as rows of CLAIM_API_FIELDS' values, in that order.
+    """Return claims_filtered(**filters) as rows of the claim's shape, in its order.
 
     Rows, not models: building a model instance and running a serializer over it
-    costs far more than the query. The CLAIM_API_DATETIMES come as UTCISOText. Each
-    row is a named tuple (``row.id``), which the cursor pagination reads its
-    position from.
+    costs far more than the query. Datetimes come as UTCISOText. Each row is a
+    named tuple (``row.id``), which the cursor pagination reads its position from.
     """
-    texts = {f"{name}_utc": UTCISOText(name) for name in CLAIM_API_DATETIMES}
-    lookups = [
-        f"{lookup}_utc" if lookup in CLAIM_API_DATETIMES else lookup
-        for lookup in CLAIM_API_FIELDS.values()
-    ]
+    texts = {f"{f.lookup}_utc": UTCISOText(f.lookup) for f in CLAIM_FIELDS if f.is_datetime}
+    lookups = [f"{f.lookup}_utc" if f.is_datetime else f.lookup for f in CLAIM_FIELDS]
     return claims_filtered(**filters).annotate(**texts).values_list(*lookups, named=True)
+
+
+def claim_dicts(rows: Iterable[Sequence[Any]]) -> list[dict[str, Any]]:
+    """Return the API's dictionary of each claim for rows of ``claim_rows_filtered``."""
+    output = [dict(zip(CLAIM_FIELD_NAMES, row, strict=True)) for row in rows]
+    tz = timezone.get_current_timezone()
+    if getattr(tz, "key", None) != "UTC":  # the rows' datetimes are written in UTC
+        for data in output:
+            for key in _CLAIM_DATETIMES:
+                if data[key] is not None:
+                    data[key] = iso_datetime(datetime.fromisoformat(data[key]), tz)
+    return output
+
+
+def claims_api_data(**filters: Any) -> list[dict[str, Any]]:
+    """Return the claims matching the filters as GET /api/claims/ gives them, in id order.
+
+    The filters are claims_filtered's (``article_id=7``); the dictionaries are the
+    API's, field for field.
+    """
+    return claim_dicts(claim_rows_filtered(**filters).order_by("id"))
+
+
+def claim_api_data(claim: Claim, *, created: bool = False) -> dict[str, Any]:
+    """Return the API's dictionary of one claim instance.
+
+    Related rows not already loaded are read as attribute access reads them; the
+    shape's annotations the instance lacks (a claim from a write, not from
+    claims_filtered) are read in one query, except what a claim just ``created``
+    is known to have.
+    """
+    data: dict[str, Any] = {}
+    missing = {}
+    for field in CLAIM_FIELDS:
+        if field.expression is not None and not hasattr(claim, field.lookup):
+            if created and field.when_created is not None:
+                data[field.name] = field.when_created
+            else:
+                missing[field.name] = field.expression()
+            continue
+        value: Any = claim
+        for attr in field.path:
+            value = getattr(value, attr)
+            if value is None:
+                break
+        data[field.name] = value
+    if missing:
+        data.update(Claim.objects.filter(pk=claim.pk).values(**missing).get())
+    tz = timezone.get_current_timezone()
+    for key in _CLAIM_DATETIMES:
+        if data[key] is not None:
+            data[key] = iso_datetime(data[key], tz)
+    return {name: data[name] for name in CLAIM_FIELD_NAMES}
 
 
 def speakers_matching(search: str = "") -> QuerySet[Speaker]:
@@ -151,26 +167,34 @@ def speakers_matching(search: str = "") -> QuerySet[Speaker]:
     return speakers
 
 
+def speakers_searched(search: str) -> QuerySet[Speaker]:
+    """Return speakers_matching ``search``, each with ``matched_alias`` and ``search_rank``.
+
+    ``matched_alias`` is the alias that matched when the name did not (the first by
+    name), else None. Ordered by ``search_rank``, names that start with the search
+    come first, then by name; it is unique, as lowered names are, so a cursor can
+    page by it.
+    """
+    search = " ".join(search.split())
+    aliases = SpeakerAlias.objects.filter(speaker=OuterRef("pk"), name__icontains=search)
+    alias = Subquery(aliases.order_by(Lower("name")).values("name")[:1])
+    starts = Case(When(name__istartswith=search, then=Value("0")), default=Value("1"))
+    return speakers_matching(search).annotate(
+        matched_alias=Case(
+            When(name__icontains=search, then=Value(None, output_field=CharField())),
+            default=alias,
+            output_field=CharField(),
+        ),
+        search_rank=Concat(starts, Lower("name"), output_field=TextField()),
+    )
+
+
 def sources_of_claim(claim_id: int) -> QuerySet[Source]:
     return Source.objects.filter(claim_id=claim_id).select_related("added_by")
 
 
 def verdicts_of_claim(claim_id: int) -> QuerySet[Verdict]:
     return Verdict.objects.filter(claim_id=claim_id).select_related("reviewer")
-
-
-def claims_published() -> QuerySet[Claim]:
-    """Return the verified claims with their article (text deferred), speaker, verdict, sources.
-
-    What the exports and the public pages show: the published verdict's reviewer
-    is joined, the sources are prefetched (one more query per evaluation).
-    """
-    return (
-        Claim.objects.filter(status=Claim.Status.VERIFIED)
-        .select_related("article", "speaker", "published_verdict__reviewer")
-        .defer("article__text")
-        .prefetch_related("sources")
-    )
 
 
 # The reviewers' pages ---------------------------------------------------------
@@ -197,42 +221,6 @@ def articles_for_desk(search: str = "") -> QuerySet[Article]:
     return articles.order_by(F("published_on").desc(nulls_last=True), "-created_at", "-id")
 
 
-# What the article page draws and lists of each claim, its speaker's with it.
-CLAIM_PAGE_FIELDS = (
-    "id",
-    "start",
-    "end",
-    "quote",
-    "kind",
-    "status",
-    "attribution",
-    "speaker_id",
-    "created_by_id",
-    "version",
-    "verdict_count",
-    "speaker__name",
-    "speaker__kind",
-    "speaker__side",
-    "speaker__role",
-)
-
-
-def claims_for_article_page(article_id: int) -> QuerySet[Claim, dict[str, Any]]:
-    """Return the article's claims in text order as rows of CLAIM_PAGE_FIELDS.
-
-    Rows, not models: a page may hold a thousand claims, and building model
-    instances would cost most of its time.
-    """
-    return (
-        Claim.objects.filter(article_id=article_id)
-        .annotate(verdict_count=Count("verdicts"))
-        .order_by("start", "-end", "id")
-        .values(*CLAIM_PAGE_FIELDS)
-    )
-
-
-def speakers_for_typeahead(search: str, *, limit: int) -> list[Speaker]:
-    """Return up to ``limit`` speakers_matching ``search``, names that start with it first."""
-    search = " ".join(search.split())
-    starts = Case(When(name__istartswith=search, then=Value(0)), default=Value(1))
-    return list(speakers_matching(search).order_by(starts, Lower("name"))[:limit])
+def speakers_of_article(article_id: int) -> QuerySet[Speaker]:
+    """Return the speakers the article's claims name, each once, by name."""
+    return Speaker.objects.filter(claims__article_id=article_id).distinct().order_by("name")

@@ -67,8 +67,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so that its figures cover every other layer; off unless FACTCHECK_SERVER_TIMING.
-    "annotations.middleware.ServerTimingMiddleware",
+    # First, so that its line covers every other layer: method, path, status, time, request id.
+    "factcheck.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -78,6 +78,15 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# Development tools: the benchmark, the load test and the Server-Timing header (perfkit,
+# which needs requirements-dev.txt). Never on a public site; make test, make bench and
+# make loadtest turn them on.
+FACTCHECK_DEV_TOOLS = envbool("FACTCHECK_DEV_TOOLS", "false")
+if FACTCHECK_DEV_TOOLS:
+    INSTALLED_APPS.append("perfkit")
+    # First, so that its figures cover every other layer; off unless FACTCHECK_SERVER_TIMING.
+    MIDDLEWARE.insert(0, "perfkit.middleware.ServerTimingMiddleware")
 
 ROOT_URLCONF = "factcheck.urls"
 
@@ -110,6 +119,8 @@ DATABASES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# ModelBackend, with a user's permissions read in one query (annotations.permissions).
+AUTHENTICATION_BACKENDS = ["annotations.permissions.PermissionBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -135,7 +146,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "factcheck.storage.StaticFilesStorage"
         )
     },
 }
@@ -154,15 +165,26 @@ SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", str(not DEBUG))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# A load balancer's health check may come over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if envbool("BEHIND_TLS_PROXY", "false"):
     # The proxy terminates TLS and says so in this header; trust it only then.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# To standard error, for the process manager to collect. One line per request
+# (factcheck.middleware) unless LOG_REQUESTS is off; by default off with DEBUG,
+# where runserver prints its own.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "factcheck.request": {
+            "level": "INFO" if envbool("LOG_REQUESTS", str(not DEBUG)) else "WARNING",
+        },
+    },
 }
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
@@ -171,13 +193,13 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # Token first: its WWW-Authenticate header makes DRF answer 401 (not 403) to anonymous clients.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "annotations.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # JSON errors naming the field; the services' refusals as 400/403/409/412; no 500 pages.
-    "EXCEPTION_HANDLER": "annotations.api.exception_handler",
+    "EXCEPTION_HANDLER": "annotations.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Fact-check desk API",
@@ -191,7 +213,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # Anonymous clients get nothing, the schema included.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
-    # Ids in paths are 64-bit keys (annotations.api_urls.IdConverter).
+    # Ids in paths are 64-bit keys (annotations.api.urls.IdConverter).
     "PATH_CONVERTER_OVERRIDES": {
         "api_id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
     },

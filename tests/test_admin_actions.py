@@ -8,12 +8,13 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.contrib.messages import get_messages
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
 from annotations import services
-from annotations.forms_admin import OWN_VERDICT, verdict_choice
+from annotations.admin.actions import OWN_VERDICT, verdict_choice
 from annotations.models import Article, Claim, Speaker, Verdict
 
 from .factories import UserFactory, give_verdict, make_claim, make_claim_in_review
@@ -121,7 +122,10 @@ def test_it_verifies_with_an_existing_verdict(
         assert claim.status == Claim.Status.VERIFIED
         assert claim.published_verdict == verdict(claim, reviewer)
         assert claim.moderated_by == morgan
-    messages = [str(m) for m in response.wsgi_request._messages]
+        latest = claim.history.first()
+        assert latest.history_user == morgan
+        assert latest.history_change_reason.startswith(f"Verified; published {reviewer}'s verdict")
+    messages = [str(m) for m in get_messages(response.wsgi_request)]
     assert messages == ["Verified 2 claim(s)."]
 
 
@@ -168,7 +172,7 @@ def test_it_writes_nothing_when_one_claim_is_not_in_review(
             f"claim-{claims[1].pk}-publish": OWN_VERDICT,
             f"claim-{claims[1].pk}-rating": Verdict.Rating.FALSE,
             f"claim-{claims[1].pk}-rationale": "Contradicted by the UN.",
-            # A draft is open, so morgan's verdict on it is accepted, then rolled back.
+            # A draft is open, so morgan's verdict on it passes its check; nothing is written.
             f"claim-{draft.pk}-publish": OWN_VERDICT,
             f"claim-{draft.pk}-rating": Verdict.Rating.TRUE,
             f"claim-{draft.pk}-rationale": "Seen on the ground.",
@@ -328,6 +332,7 @@ def test_it_rejects_with_a_reason(client: Client, morgan: User, claims: list[Cla
         assert claim.status == Claim.Status.REJECTED
         assert claim.rejection_reason == "Not a checkable claim."
         assert claim.moderated_by == morgan
+        assert claim.history.first().history_user == morgan
         assert claim.history.first().history_change_reason == "Rejected: Not a checkable claim."
 
 

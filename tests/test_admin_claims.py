@@ -1,9 +1,11 @@
 """The claims on the moderators' desk: who reaches them, the list, the change form."""
 
+import re
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.contrib.messages import get_messages
 from django.db import connection
 from django.http import HttpResponse
 from django.test import Client
@@ -415,7 +417,7 @@ def test_it_reports_an_edit_that_lost_a_race(
     response = client.post(change_url(claim), data)
     assert response.status_code == 302
     assert response["Location"] == change_url(claim)
-    [message] = [str(m) for m in response.wsgi_request._messages]
+    [message] = [str(m) for m in get_messages(response.wsgi_request)]
     assert message.startswith("Nothing was saved: The claim has changed since you loaded it")
     claim.refresh_from_db()
     assert (claim.note, claim.version) == ("", 1)
@@ -464,3 +466,60 @@ def test_it_does_not_revert_history(client: Client, morgan: User, claim: Claim) 
     assert response.status_code == 403
     claim.refresh_from_db()
     assert claim.restatement == "Second wording"
+
+
+# History ---------------------------------------------------------------------
+
+
+def history_url(claim: Claim) -> str:
+    return reverse("admin:annotations_claim_history", args=[claim.pk])
+
+
+def changes_shown(response: HttpResponse) -> list[dict[str, str]]:
+    """Return the changes each record of the history page lists, newest first."""
+    return [
+        {change["field"]: f"{change['old']} → {change['new']}" for change in changes}
+        for changes in (
+            getattr(record, "history_delta_changes", []) for record in response.context["page_obj"]
+        )
+    ]
+
+
+def test_the_history_names_statuses_and_people_and_shows_nothing_as_a_dash(
+    client: Client, morgan: User, bob: User, claim: Claim
+) -> None:
+    services.claim_verify(claim=claim, user=morgan, verdict=claim.verdicts.get(reviewer=bob))
+    services.claim_reopen(claim=claim, user=morgan, reason="The UN revised its count.")
+    client.force_login(morgan)
+    response = client.get(history_url(claim))
+    assert response.status_code == 200
+    reopened, verified, created = changes_shown(response)
+    assert verified["Status"] == "In review → Verified"
+    assert verified["Published verdict"] == "— → Mostly true by bob"
+    assert verified["Moderated by"] == "— → morgan"
+    assert verified["Moderated at"].startswith("— → ")
+    assert reopened["Status"] == "Verified → In review"
+    assert reopened["Published verdict"] == "Mostly true by bob → —"
+    assert reopened["Moderated by"] == "morgan → —"
+    assert created == {}
+    page = response.content.decode()
+    assert "pk=None" not in page
+    assert "Deleted" not in page
+    assert "in_review" not in page
+
+
+def test_the_history_leaves_the_reason_empty_when_there_is_none(
+    client: Client, morgan: User, alice: User, claim: Claim
+) -> None:
+    services.claim_update(claim=claim, user=alice, note="Check the UN figure.")
+    client.force_login(morgan)
+    response = client.get(history_url(claim))
+    assert response.status_code == 200
+    assert [r.history_change_reason for r in response.context["page_obj"]] == [None, None]
+    assert changes_shown(response)[0]["Note"] == "— → Check the UN figure."
+    page = response.content.decode()
+    headers = [" ".join(h.split()) for h in re.findall(r"<th[^>]*>(.*?)</th>", page, re.S)]
+    column = headers.index("Change reason")
+    rows = re.findall(r"<tr>(.*?)</tr>", page.split("</thead>", 1)[1], re.S)
+    reasons = [" ".join(re.findall(r"<td>(.*?)</td>", row, re.S)[column].split()) for row in rows]
+    assert reasons == ["", ""]

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from annotations import services
-from annotations.forms_admin import TEXT_LOCKED_HELP
+from annotations.admin.forms import TEXT_LOCKED_HELP
 from annotations.models import Article, Claim, Source, Speaker, SpeakerAlias, Verdict
 
 from .factories import (

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from annotations import services
-from annotations.models import Article
+from annotations.models import Article, title_from_opening
 
 from .factories import ArticleFactory, make_claim
 
@@ -154,3 +154,47 @@ def test_display_title_falls_back_to_the_opening_words():
     assert untitled.display_title == "one two three four five six seven eight nine ten…"
     assert short.display_title == "one two"
     assert Article(title="Homs", text="x").display_title == "Homs"
+
+
+def test_the_title_from_the_opening_of_a_text_is_the_display_title():
+    text = "one two three four five six seven eight nine ten eleven " + "word " * 200
+    untitled = Article(title="", text=text)
+
+    assert title_from_opening(text[:60]) == untitled.display_title
+    assert title_from_opening(" one\ttwo ") == "one two"
+
+
+# Checking without writing ------------------------------------------------------
+
+
+def test_check_article_returns_the_article_it_would_create_and_writes_nothing(morgan):
+    article = services.check_article(user=morgan, text=RAW_TEXT, title="  Homs  ")
+
+    assert article.pk is None
+    assert (article.title, article.text_sha256) == ("Homs", sha256(RAW_TEXT))
+    assert not Article.objects.exists()
+
+
+def test_check_article_refuses_what_article_create_refuses(morgan, article):
+    with pytest.raises(ValidationError) as exc:
+        services.check_article(user=morgan, text=article.text)
+
+    assert "already loaded" in messages(exc, "text")
+
+
+def test_check_article_leaves_the_article_it_checks_unchanged(morgan, article):
+    checked = services.check_article(user=morgan, article=article, outlet=" AFP ")
+
+    assert checked.outlet == "AFP"
+    assert article.outlet == ""
+    article.refresh_from_db()
+    assert article.outlet == ""
+
+
+def test_check_article_refuses_a_new_text_under_claims(morgan, alice, article):
+    make_claim(user=alice, article=article, phrase="some 2250 people")
+
+    with pytest.raises(ValidationError) as exc:
+        services.check_article(user=morgan, article=article, text="Another text.")
+
+    assert "1 claim(s)" in messages(exc, "text")

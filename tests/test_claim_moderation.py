@@ -104,6 +104,24 @@ def test_delete_records_who_deleted_in_the_history(alice, article):
 
     deletion = Claim.history.get(id=claim.pk, history_type="-")
     assert deletion.history_user == alice
+    assert deletion.history_change_reason is None
+
+
+def test_delete_records_its_sources_and_verdicts_as_deleted_with_the_claim(alice, bob, article):
+    claim = make_claim(user=alice, article=article, phrase=PHRASE)
+    source = services.source_add(
+        claim=claim, user=bob, url="https://www.un.org/", stance="supports"
+    )
+    verdict = give_verdict(claim, bob)
+
+    services.claim_delete(claim=claim, user=alice)
+
+    for row in (
+        Source.history.get(id=source.pk, history_type="-"),
+        Verdict.history.get(id=verdict.pk, history_type="-"),
+    ):
+        assert row.history_user == alice
+        assert row.history_change_reason == "Claim deleted"
 
 
 def test_delete_refuses_a_claim_in_review(alice, in_review):
@@ -309,6 +327,9 @@ def test_claims_verify_verifies_every_claim(alice, bob, morgan, article, in_revi
         claim.refresh_from_db()
         assert claim.status == Claim.Status.VERIFIED
         assert claim.published_verdict == verdict
+        latest = claim.history.first()
+        assert latest.history_user == morgan
+        assert latest.history_change_reason == "Verified; published bob's verdict: Mostly true"
 
 
 def test_claims_verify_verifies_none_when_one_is_refused(alice, bob, morgan, article, in_review):
@@ -334,6 +355,9 @@ def test_claims_reject_rejects_every_claim_with_the_reason(alice, morgan, articl
         claim.refresh_from_db()
         assert claim.status == Claim.Status.REJECTED
         assert claim.rejection_reason == "Duplicates."
+        latest = claim.history.first()
+        assert latest.history_user == morgan
+        assert latest.history_change_reason == "Rejected: Duplicates."
 
 
 def test_claims_reject_rejects_none_when_one_is_refused(alice, morgan, article, in_review):
@@ -348,3 +372,51 @@ def test_claims_reject_rejects_none_when_one_is_refused(alice, morgan, article, 
     assert in_review.rejection_reason == ""
     rejected_before.refresh_from_db()
     assert rejected_before.rejection_reason == "Earlier."
+
+
+def test_claims_reopen_sends_every_claim_back_or_none(alice, morgan, article, verified):
+    still_open = make_claim_in_review(user=alice, article=article, phrase="mostly fighters")
+
+    with pytest.raises(ValidationError):
+        services.claims_reopen(user=morgan, claims=[verified, still_open], reason="Recount.")
+    verified.refresh_from_db()
+    assert verified.status == Claim.Status.VERIFIED
+
+    services.claims_reopen(user=morgan, claims=[verified], reason="Recount.")
+    verified.refresh_from_db()
+    assert verified.status == Claim.Status.IN_REVIEW
+
+
+# Checking without writing ------------------------------------------------------
+
+
+def test_check_verify_refuses_what_claim_verify_refuses(alice, bob, morgan, article, in_review):
+    verdict = give_verdict(in_review, bob)
+    draft = make_claim(user=alice, article=article, phrase="mostly fighters")
+
+    services.check_verify(claim=in_review, user=morgan, verdict=verdict)
+    services.check_verify(claim=in_review, user=morgan, verdict=None)
+    with pytest.raises(PermissionDenied):
+        services.check_verify(claim=in_review, user=bob, verdict=verdict)
+    with pytest.raises(ValidationError) as exc:
+        services.check_verify(claim=draft, user=morgan, verdict=None)
+    assert "Only claims in review can be verified" in messages(exc, "status")
+    in_review.refresh_from_db()
+    assert in_review.status == Claim.Status.IN_REVIEW
+
+
+@pytest.mark.parametrize("check", [services.check_reject, services.check_reopen])
+def test_the_reason_checks_require_a_reason_and_write_nothing(morgan, verified, check):
+    with pytest.raises(ValidationError) as exc:
+        check(claim=verified, user=morgan, reason="  ")
+
+    assert "Say why" in messages(exc, "reason")
+    verified.refresh_from_db()
+    assert verified.status == Claim.Status.VERIFIED
+
+
+def test_check_reject_and_check_reopen_follow_the_status(morgan, in_review, verified):
+    services.check_reopen(claim=verified, user=morgan, reason="Recount.")
+    with pytest.raises(ValidationError) as exc:
+        services.check_reject(claim=verified, user=morgan, reason="Duplicate.")
+    assert "this claim is verified" in messages(exc, "status")

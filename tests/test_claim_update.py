@@ -266,3 +266,46 @@ def test_it_records_the_editor_in_the_history(alice, morgan, claim):
     latest = claim.history.first()
     assert latest.history_user == morgan
     assert latest.kind == Claim.Kind.QUANTITY
+
+
+# Checking without writing ------------------------------------------------------
+
+
+def test_check_claim_update_returns_the_changes_and_writes_nothing(alice, claim):
+    changes = services.check_claim_update(
+        claim=claim, user=alice, restatement=" 2250 people left. ", kind=Claim.Kind.QUANTITY
+    )
+
+    assert changes == {"kind": Claim.Kind.QUANTITY}
+    claim.refresh_from_db()
+    assert (claim.kind, claim.version) == (Claim.Kind.OTHER, 1)
+
+
+def test_check_claim_update_refuses_an_old_version(alice, claim):
+    services.claim_update(claim=claim, user=alice, note="newer")
+    claim.refresh_from_db()
+
+    with pytest.raises(services.StaleVersion):
+        services.check_claim_update(claim=claim, user=alice, expected_version=1, note="older")
+
+
+def test_check_claim_update_takes_the_cue_from_its_span_unless_the_cue_is_edited(
+    alice, article, regime
+):
+    said = ARTICLE_TEXT.index(" said ") + 1
+    claim = make_claim(
+        user=alice,
+        article=article,
+        phrase="regime representatives",
+        speaker=regime,
+        attribution=Claim.Attribution.REPORTED_SPEECH,
+        cue_start=said,
+        cue_end=said + 4,
+    )
+    see = ARTICLE_TEXT.index("will see")
+
+    moved = services.check_claim_update(claim=claim, user=alice, cue_start=see, cue_end=see + 8)
+    assert moved["cue"] == "will see"
+    with pytest.raises(ValidationError) as exc:
+        services.check_claim_update(claim=claim, user=alice, cue="claimed")
+    assert "“said”" in messages(exc, "cue")

@@ -33,6 +33,13 @@ def test_setup_demo_loads_the_article_and_prints_working_logins(db, debug) -> No
     assert Claim.objects.count() == 3
 
 
+def test_setup_demo_prints_the_address_it_is_given(db, debug) -> None:
+    output = _run("setup_demo", site_url="http://0.0.0.0:8123/")
+    assert "Log in at http://0.0.0.0:8123/ with:" in output
+    assert "The moderator's desk is at http://0.0.0.0:8123/admin/" in output
+    assert "8000" not in output
+
+
 def test_setup_demo_can_run_again_without_duplicating(db, debug) -> None:
     _run("setup_demo")
     output = _run("setup_demo")

@@ -1,15 +1,13 @@
 """Who may do what: the groups' rights, and the object rules every write path applies."""
 
 import pytest
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from annotations import permissions, services
 from annotations.models import Article, Claim, Source, Speaker, Verdict
 
-from .factories import UserFactory, give_verdict, make_claim, make_claim_in_review
+from .factories import give_verdict, make_claim, make_claim_in_review
 
 PHRASE = "some 2250 people"
 UN_URL = "https://news.un.org/en/story/2014/02/homs"
@@ -108,74 +106,6 @@ def test_an_inactive_moderator_is_not_a_moderator(morgan):
 
     assert not permissions.is_moderator(morgan)
     assert not permissions.can_create_claim(morgan)
-
-
-# Reading the permissions in one query ---------------------------------------
-
-
-def _fresh(user: User) -> User:
-    """Return the user as a new request sees it: nothing read yet."""
-    return User.objects.get(pk=user.pk)
-
-
-@pytest.fixture
-def editor(db) -> User:
-    """A reviewer also given a right of their own, not their group's."""
-    user = UserFactory(username="erin", groups=["Reviewers"])
-    user.user_permissions.add(Permission.objects.get(codename="change_article"))
-    return user
-
-
-@pytest.mark.parametrize("name", ["alice", "morgan", "charlie", "editor"])
-def test_read_permissions_gives_what_model_backend_reads(name, request):
-    user = request.getfixturevalue(name)
-    every = [
-        f"{app}.{codename}"
-        for app, codename in Permission.objects.values_list("content_type__app_label", "codename")
-    ]
-    expected = {perm: _fresh(user).has_perm(perm) for perm in every}
-    read_at_once = _fresh(user)
-    with CaptureQueriesContext(connection) as queries:
-        permissions.read_permissions(read_at_once)
-        answers = {perm: read_at_once.has_perm(perm) for perm in every}
-
-    assert answers == expected
-    assert len(queries) == 1
-
-
-def test_read_permissions_counts_the_users_own_rights(editor):
-    user = _fresh(editor)
-    permissions.read_permissions(user)
-
-    assert user.has_perm("annotations.change_article")
-    assert not user.has_perm("annotations.moderate_claim")
-
-
-def test_read_permissions_sees_a_right_withdrawn_a_moment_before(alice):
-    Group.objects.get(name="Reviewers").permissions.remove(
-        Permission.objects.get(codename="add_claim")
-    )
-    user = _fresh(alice)
-    permissions.read_permissions(user)
-
-    assert not user.has_perm("annotations.add_claim")
-
-
-def test_read_permissions_leaves_an_inactive_user_without_rights(morgan):
-    morgan.is_active = False
-    with CaptureQueriesContext(connection) as queries:
-        permissions.read_permissions(morgan)
-
-    assert not queries
-    assert not morgan.has_perm("annotations.moderate_claim")
-
-
-def test_read_permissions_keeps_what_was_read_already(alice):
-    assert alice.has_perm("annotations.add_claim")
-    with CaptureQueriesContext(connection) as queries:
-        permissions.read_permissions(alice)
-
-    assert not queries
 
 
 # Claims --------------------------------------------------------------------

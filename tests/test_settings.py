@@ -14,7 +14,9 @@ PRODUCTION = {
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
+    # As a production server: no development tools (make test turns them on).
+    unset = ("DEBUG", "SECRET_KEY", "FACTCHECK_DEV_TOOLS")
+    environ = {k: v for k, v in os.environ.items() if k not in unset}
     environ.update(env)
     return subprocess.run(  # noqa: S603 (our own manage.py, fixed arguments)
         [sys.executable, "manage.py", *args],

@@ -1,9 +1,9 @@
-"""speaker_create, speaker_update and speaker_by_name: one speaker per name, whatever its case."""
+"""speaker_create and speaker_update: one speaker per name or alias, whatever its case."""
 
 import pytest
 from django.core.exceptions import ValidationError
 
-from annotations import selectors, services
+from annotations import services
 from annotations.models import Speaker, SpeakerAlias
 
 
@@ -214,16 +214,24 @@ def test_update_records_the_editor_in_the_history(morgan, sohr):
     assert removed.history_user == morgan
 
 
-def test_speaker_by_name_finds_a_name_ignoring_case_and_spaces(sohr):
-    assert selectors.speaker_by_name("  syrian observatory   FOR human rights ") == sohr
+def test_check_speaker_refuses_what_speaker_create_refuses_and_writes_nothing(morgan, sohr):
+    with pytest.raises(ValidationError) as exc:
+        services.check_speaker(
+            user=morgan, name="Observatory", kind="organisation", aliases=["sohr"]
+        )
+
+    assert "already an alias of Syrian Observatory" in messages(exc, "aliases")
+    speaker, aliases = services.check_speaker(
+        user=morgan, name=" Free  Syrian Army ", kind="organisation", aliases=["FSA", "fsa"]
+    )
+    assert (speaker.pk, speaker.name, aliases) == (None, "Free Syrian Army", ["FSA"])
+    assert Speaker.objects.count() == 1
 
 
-def test_speaker_by_name_finds_an_alias_ignoring_case(sohr):
-    assert selectors.speaker_by_name("sohr") == sohr
-    assert selectors.speaker_by_name("THE OBSERVATORY") == sohr
+def test_check_speaker_leaves_the_speaker_it_checks_unchanged(morgan, sohr):
+    speaker, aliases = services.check_speaker(user=morgan, speaker=sohr, role="UK-based monitor")
 
-
-def test_speaker_by_name_finds_nothing_for_a_part_or_a_pattern(sohr):
-    assert selectors.speaker_by_name("Syrian Observatory") is None
-    assert selectors.speaker_by_name("SOH_") is None
-    assert selectors.speaker_by_name("%") is None
+    assert (speaker.role, aliases) == ("UK-based monitor", None)
+    assert sohr.role == ""
+    sohr.refresh_from_db()
+    assert sohr.role == ""

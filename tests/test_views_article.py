@@ -72,20 +72,49 @@ def test_the_desk_sees_every_claim_of_the_article_in_text_order(
     data = page_data(client.get(reverse("article_detail", args=[article.pk])))
 
     assert [c["id"] for c in data["claims"]] == [earlier.pk, later.pk]
-    assert data["claims"][0] == {
+    start = ARTICLE_TEXT.index("some 2250 people")
+    expected = {
         "id": earlier.pk,
-        "start": ARTICLE_TEXT.index("some 2250 people"),
-        "end": ARTICLE_TEXT.index("some 2250 people") + len("some 2250 people"),
+        "article": article.pk,
+        "start": start,
+        "end": start + len("some 2250 people"),
         "quote": "some 2250 people",
         "kind": "other",
         "status": "draft",
         "attribution": "author",
         "speaker": None,
-        "verdicts": 0,
-        "author": alice.pk,
+        "verdict_count": 0,
+        "created_by": "alice",
         "version": 1,
     }
+    assert {key: data["claims"][0][key] for key in expected} == expected
     assert data["text"] == ARTICLE_TEXT
+    assert data["user"] == request.getfixturevalue(actor).username
+
+
+def test_the_page_hands_its_script_each_claim_as_the_api_gives_it(
+    client: Client, alice: User, article: Article, opposition: Speaker
+) -> None:
+    make_claim(user=alice, article=article, phrase="mostly fighters")
+    make_claim_in_review(
+        user=alice,
+        article=article,
+        phrase="some 2250 people",
+        speaker=opposition,
+        attribution=Claim.Attribution.REPORTED_SPEECH,
+    )
+    client.force_login(alice)
+    api = client.get(reverse("api-claim-list"), {"article": article.pk}).json()["results"]
+
+    data = page_data(client.get(reverse("article_detail", args=[article.pk])))
+
+    assert sorted(data["claims"], key=lambda c: c["id"]) == api
+    assert data["urls"] == {
+        "claims": reverse("api-claim-list"),
+        "speakers": reverse("api-speaker-list"),
+        "panel": reverse("claim_panel", args=[0]),
+    }
+    assert data["csrfToken"]
 
 
 def test_the_page_counts_each_claims_verdicts_and_names_its_speaker(
@@ -105,7 +134,7 @@ def test_the_page_counts_each_claims_verdicts_and_names_its_speaker(
     response = client.get(reverse("article_detail", args=[article.pk]))
     data = page_data(response)
 
-    assert data["claims"][0]["verdicts"] == 2
+    assert data["claims"][0]["verdict_count"] == 2
     assert data["claims"][0]["speaker"] == opposition.pk
     assert data["speakers"] == [
         {
@@ -162,14 +191,24 @@ def test_it_escapes_hostile_text_from_the_database(client: Client, alice: User) 
     assert data["speakers"][0]["name"] == f"Speaker {hostile}"
 
 
-def test_a_reviewer_gets_the_claim_form_and_an_outsider_none(client: Client, alice: User) -> None:
+def test_a_reviewer_gets_the_claim_form(client: Client, alice: User) -> None:
     article = ArticleFactory()
     client.force_login(alice)
 
     page = client.get(reverse("article_detail", args=[article.pk])).content.decode()
 
-    assert f'action="{reverse("claim_create", args=[article.pk])}"' in page
-    assert 'name="submit_for_review"' in page
+    assert 'id="claim-form"' in page
+    assert "data-submit>Save and submit" in page
+    assert 'maxlength="200" placeholder="Type a name or alias"' in page
+
+
+def test_the_page_loads_its_script_as_a_module(client: Client, alice: User) -> None:
+    article = ArticleFactory()
+    client.force_login(alice)
+
+    page = client.get(reverse("article_detail", args=[article.pk])).content.decode()
+
+    assert '<script type="module" src="/static/js/desk.js"></script>' in page
 
 
 def _bulk_claims(article: Article, user: User, count: int, speakers: list[Speaker | None]) -> None:

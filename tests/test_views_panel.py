@@ -1,4 +1,5 @@
-"""A claim's panel: what it shows, and the forms it offers to whom."""
+"""A claim's panel, the HTML fragment the article page loads: what it shows, and the forms it
+offers to whom (the page sends them to /api/)."""
 
 import re
 
@@ -30,9 +31,9 @@ def test_the_author_is_offered_edit_submit_and_delete_on_her_draft(
 
     html = panel(client, claim)
 
-    assert reverse("claim_edit", args=[claim.pk]) in html
-    assert reverse("claim_submit", args=[claim.pk]) in html
-    assert reverse("claim_delete", args=[claim.pk]) in html
+    assert 'data-ajax="edit"' in html
+    assert 'data-ajax="submit"' in html
+    assert 'data-ajax="delete"' in html
     assert 'name="version" value="1"' in html
 
 
@@ -44,12 +45,12 @@ def test_a_reviewer_is_offered_no_edit_of_another_reviewers_claim(
 
     html = panel(client, claim)
 
-    assert reverse("claim_edit", args=[claim.pk]) not in html
-    assert reverse("claim_submit", args=[claim.pk]) not in html
-    assert reverse("claim_delete", args=[claim.pk]) not in html
+    assert 'data-ajax="edit"' not in html
+    assert 'data-ajax="submit"' not in html
+    assert 'data-ajax="delete"' not in html
     assert "Only its author or a moderator can edit this claim." in html
-    assert reverse("source_add", args=[claim.pk]) in html
-    assert reverse("verdict_give", args=[claim.pk]) in html
+    assert 'data-ajax="source"' in html
+    assert 'data-ajax="verdict"' in html
 
 
 def test_a_moderator_may_edit_and_is_linked_to_the_moderation_desk(
@@ -60,9 +61,9 @@ def test_a_moderator_may_edit_and_is_linked_to_the_moderation_desk(
 
     html = panel(client, claim)
 
-    assert reverse("claim_edit", args=[claim.pk]) in html
+    assert 'data-ajax="edit"' in html
     assert reverse("admin:annotations_claim_change", args=[claim.pk]) in html
-    assert reverse("claim_delete", args=[claim.pk]) not in html  # only its author deletes it
+    assert 'data-ajax="delete"' not in html  # only its author deletes it
 
 
 def test_reviewers_get_no_link_to_the_moderation_desk(
@@ -100,7 +101,7 @@ def test_only_the_author_of_a_source_sees_its_remove_button(
 ) -> None:
     claim = make_claim_in_review(user=alice, article=article, phrase=PHRASE)
     source = services.source_add(claim=claim, user=bob, url="https://example.org", stance="context")
-    remove = reverse("source_remove", args=[source.pk])
+    remove = f'data-ajax="source-remove" data-source="{source.pk}"'
 
     client.force_login(alice)
     assert remove not in panel(client, claim)
@@ -171,14 +172,28 @@ def test_anonymous_and_outsiders_get_no_panel(
     claim = make_claim(user=alice, article=article, phrase=PHRASE)
     url = reverse("claim_panel", args=[claim.pk])
 
-    assert client.get(url).status_code == 401
+    response = client.get(url)
+    assert response.status_code == 401
+    assert "session has ended" in response.content.decode()
     client.force_login(charlie)
     response = client.get(url)
     assert response.status_code == 403
+    assert "Reviewers group" in response.content.decode()
     assert PHRASE not in response.content.decode()
 
 
 def test_the_panel_of_a_missing_claim_is_not_found(client: Client, alice: User) -> None:
     client.force_login(alice)
 
-    assert client.get(reverse("claim_panel", args=[999])).status_code == 404
+    response = client.get(reverse("claim_panel", args=[999]))
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert "no longer exists" in response.content.decode()
+
+
+def test_the_panel_is_only_read(client: Client, alice: User, article: Article) -> None:
+    claim = make_claim(user=alice, article=article, phrase=PHRASE)
+    client.force_login(alice)
+
+    assert client.post(reverse("claim_panel", args=[claim.pk])).status_code == 405

@@ -1,7 +1,6 @@
 """/api/claims/: list with filters, create, read, edit and delete one's own drafts."""
 
 import base64
-import json
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -10,13 +9,11 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.test import APIClient
 
-from annotations import selectors, services
+from annotations import services
 from annotations.models import Article, Claim, Speaker
-from annotations.serializers import ClaimOutput, claim_output_rows
 from tests.factories import make_claim, make_claim_in_review
 
 from .conftest import EMOJI_TEXT, Desk
@@ -251,72 +248,6 @@ def test_it_lists_with_the_same_queries_for_any_number_of_claims_and_page_size(
         assert len(client.get("/api/claims/", {"page_size": 1000}).json()["results"]) == 304
     # The token with its user, the user's permissions, one page of rows.
     assert len(few) == len(many) == 3
-
-
-# What a claim looks like -----------------------------------------------------------
-
-
-def _as_claim_output(claims: list[Claim]) -> list[dict[str, object]]:
-    """Return what ClaimOutput gives for the claims, as a client reads it (JSON)."""
-    return json.loads(JSONRenderer().render(ClaimOutput(claims, many=True).data))
-
-
-@pytest.fixture
-def every_kind_of_claim(desk: Desk, alice: User, bob: User) -> list[Claim]:
-    """The desk's claims (no speaker, moderated, rejected...), one with a cue, one made on a
-    whole second (a datetime without microseconds is written without a fraction)."""
-    make_claim(
-        user=bob,
-        article=desk.article,
-        phrase="figure was closer",
-        speaker=desk.speaker,
-        attribution=Claim.Attribution.REPORTED_SPEECH,
-        cue="said",
-        cue_start=EMOJI_TEXT.index("said the figure"),
-        cue_end=EMOJI_TEXT.index("said the figure") + 4,
-        note="Check the café.\u2028Then the monitors.",
-    )
-    on_the_second = timezone.now().replace(microsecond=0)
-    Claim.objects.filter(pk=desk.draft.pk).update(created_at=on_the_second)
-    return list(selectors.claims_filtered().select_related("published_verdict").order_by("id"))
-
-
-@pytest.mark.parametrize("zone", ["UTC", "America/Sao_Paulo"])
-def test_a_listed_claim_is_what_claim_output_gives(
-    client_for: Clients, alice: User, every_kind_of_claim: list[Claim], zone: str
-) -> None:
-    # Datetimes are written in the current time zone, as DRF writes them.
-    with timezone.override(zone):
-        response = client_for(alice).get("/api/claims/", {"page_size": 1000})
-        assert response.json()["results"] == _as_claim_output(every_kind_of_claim)
-    assert {row["speaker"] is None for row in response.json()["results"]} == {True, False}
-
-
-def test_the_rows_make_the_same_dicts_as_claim_output(
-    every_kind_of_claim: list[Claim],
-) -> None:
-    rows = selectors.claim_rows_filtered().order_by("id")
-    assert claim_output_rows(rows) == ClaimOutput(every_kind_of_claim, many=True).data
-
-
-@pytest.mark.parametrize("name", ["draft", "in_review", "verified", "rejected"])
-def test_a_claim_read_alone_is_what_claim_output_gives(
-    client_for: Clients, bob: User, desk: Desk, name: str
-) -> None:
-    claim = getattr(desk, name)
-    response = client_for(bob).get(f"/api/claims/{claim.pk}/")
-    assert response.json() == _as_claim_output([Claim.objects.get(pk=claim.pk)])[0]
-
-
-def test_a_created_claim_is_what_claim_output_gives(
-    client_for: Clients, bob: User, desk: Desk
-) -> None:
-    body = _highlight(desk.article, "café owners", speaker=desk.speaker.pk, attribution="direct")
-    response = client_for(bob).post("/api/claims/", body, format="json")
-    assert response.status_code == 201, response.json()
-    claim = Claim.objects.get(pk=response.json()["id"])
-    assert response.json() == _as_claim_output([claim])[0]
-    assert response.json()["speaker_name"] == "Syrian state media"
 
 
 # Creating ------------------------------------------------------------------------

@@ -97,6 +97,74 @@ def test_it_refuses_a_search_with_a_null_character(client_for: Clients, alice: U
     assert "search" in response.json()
 
 
+def test_it_refuses_a_search_longer_than_200_characters(client_for: Clients, alice: User) -> None:
+    client = client_for(alice)
+    assert client.get("/api/speakers/", {"search": "o" * 200}).status_code == 200
+    response = client.get("/api/speakers/", {"search": "o" * 201})
+    assert response.status_code == 400
+    assert list(response.json()) == ["search"]
+
+
+# The page's type-ahead ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("search", "alias"),
+    [("sohr", "SOHR"), ("the obs", "the Observatory"), ("observatory", None), ("rights", None)],
+)
+def test_it_gives_the_alias_a_search_matched_when_the_name_did_not(
+    client_for: Clients, alice: User, sohr: Speaker, search: str, alias: str | None
+) -> None:
+    response = client_for(alice).get("/api/speakers/", {"search": search})
+    (row,) = response.json()["results"]
+    assert (row["id"], row["matched_alias"]) == (sohr.pk, alias)
+
+
+def test_it_gives_no_alias_without_a_search(
+    client_for: Clients, alice: User, sohr: Speaker
+) -> None:
+    (row,) = client_for(alice).get("/api/speakers/").json()["results"]
+    assert row["matched_alias"] is None
+
+
+def test_it_gives_names_that_start_with_the_search_first_then_by_name(
+    client_for: Clients, alice: User
+) -> None:
+    for name in ("Syrian army", "The Syrian government", "Syria Direct", "A Syrian activist"):
+        services.speaker_create(user=alice, name=name, kind="organisation")
+    response = client_for(alice).get("/api/speakers/", {"search": "syria"})
+    assert [row["name"] for row in response.json()["results"]] == [
+        "Syria Direct",
+        "Syrian army",
+        "A Syrian activist",
+        "The Syrian government",
+    ]
+
+
+def test_it_pages_through_a_search_in_the_same_order(client_for: Clients, alice: User) -> None:
+    names = [f"Witness {n:02}" for n in range(7)] + [f"A witness {n:02}" for n in range(5)]
+    for name in names:
+        services.speaker_create(user=alice, name=name, kind="unnamed")
+    client = client_for(alice)
+    page = client.get("/api/speakers/", {"search": "witness", "page_size": 5}).json()
+    seen = [row["name"] for row in page["results"]]
+    while page["next"]:
+        page = client.get(page["next"]).json()
+        seen += [row["name"] for row in page["results"]]
+    assert seen == sorted(names, key=lambda name: (not name.startswith("W"), name.lower()))
+    previous = client.get(page["previous"]).json()
+    assert [row["name"] for row in previous["results"]] == seen[5:10]
+
+
+def test_it_refuses_a_search_cursor_it_did_not_give(client_for: Clients, alice: User) -> None:
+    response = client_for(alice).get("/api/speakers/", {"search": "syria", "cursor": "bad"})
+    assert response.status_code == 400
+    assert list(response.json()) == ["cursor"]
+
+
+# Adding ------------------------------------------------------------------------------
+
+
 def test_it_lets_a_reviewer_add_a_speaker(client_for: Clients, alice: User) -> None:
     response = client_for(alice).post("/api/speakers/", SOHR, format="json")
     assert response.status_code == 201, response.json()

@@ -114,7 +114,7 @@ def test_a_session_from_the_sites_login_works_too(alice: User) -> None:
 
 def test_the_admin_lists_tokens(db: None) -> None:
     # Moderators issue tokens in the admin as well as with the command.
-    assert isinstance(admin.site._registry[TokenProxy], TokenAdmin)
+    assert isinstance(admin.site.get_model_admin(TokenProxy), TokenAdmin)
 
 
 def test_the_token_admin_page_opens_for_a_superuser(

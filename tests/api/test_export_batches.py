@@ -8,9 +8,11 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from annotations import exports, selectors, services
-from annotations.exports import ExportClaim
+from annotations import services
 from annotations.models import Article, Claim, Source, Verdict
+from annotations.publishing import reader
+from annotations.publishing.public import claims_for_pages
+from annotations.publishing.records import ExportClaim
 
 from ..factories import ArticleFactory, SpeakerFactory, UserFactory, make_claim_in_review
 from .export_helpers import FORMATS, export_bytes, make_verified, parse
@@ -86,7 +88,7 @@ def test_each_claim_gets_its_own_sources_in_order_whatever_the_pages(
         (claim.pk, [s.url for s in claim.sources.order_by("created_at", "id")])
         for claim in six_claims
     ]
-    assert _source_urls(exports.verified_claims(batch_size=batch_size)) == expected
+    assert _source_urls(reader.verified_claims(batch_size=batch_size)) == expected
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -94,7 +96,7 @@ def test_pages_of_two_give_the_same_bytes_as_one_page(
     reviewer_client: Client, six_claims: list[Claim], monkeypatch, fmt: str
 ) -> None:
     whole = export_bytes(reviewer_client, fmt)
-    monkeypatch.setattr(exports, "BATCH_SIZE", 2)
+    monkeypatch.setattr(reader, "BATCH_SIZE", 2)
     assert export_bytes(reviewer_client, fmt) == whole
     assert len(parse(fmt, whole)) == 6
 
@@ -108,7 +110,7 @@ def test_pages_of_two_read_every_claim_once_in_id_order(
         for n in range(count)
     ]
     with CaptureQueriesContext(connection) as queries:
-        ids = [claim.id for claim in exports.verified_claims(batch_size=2)]
+        ids = [claim.id for claim in reader.verified_claims(batch_size=2)]
     assert ids == [claim.pk for claim in made]
     claim_queries = [q for q in queries if q["sql"].startswith('SELECT "annotations_claim"')]
     # A full last page needs one more query to find that nothing follows.
@@ -134,14 +136,14 @@ def test_the_sources_of_claims_between_a_pages_claims_never_leave(
         between + 1, 1, article=text_article, reviewer=alice, moderator=morgan
     )
     with CaptureQueriesContext(connection) as queries:
-        read = _source_urls(exports.verified_claims(batch_size=2))
+        read = _source_urls(reader.verified_claims(batch_size=2))
     assert read == [
         (first.pk, ["https://src.example/0/0", "https://src.example/0/1"]),
         (last.pk, [f"https://src.example/{between + 1}/0"]),
     ]
     sparse = between == 4
     assert ('"annotations_claim"' in _sources_query(queries)) == sparse
-    monkeypatch.setattr(exports, "BATCH_SIZE", 2)
+    monkeypatch.setattr(reader, "BATCH_SIZE", 2)
     for fmt in FORMATS:
         data = export_bytes(reviewer_client, fmt)
         assert SECRET.encode() not in data and b"SECRET" not in data, fmt
@@ -157,7 +159,7 @@ def test_an_incremental_pull_reads_only_the_sources_of_its_claims(
     since = datetime(2030, 1, 1, tzinfo=UTC)
     Claim.objects.filter(pk__in=[old[0].pk, old[4].pk]).update(updated_at=since)
     with CaptureQueriesContext(connection) as queries:
-        read = _source_urls(exports.verified_claims(updated_since=since))
+        read = _source_urls(reader.verified_claims(updated_since=since))
     assert read == [
         (old[0].pk, ["https://src.example/0/0"]),
         (old[4].pk, ["https://src.example/4/0"]),
@@ -183,14 +185,14 @@ def test_a_page_costs_five_queries_however_many_people_and_articles_it_names(
         )
     # The claims, their sources, then the articles, speakers and reviewers.
     with django_assert_num_queries(5):
-        claims = list(exports.verified_claims())
+        claims = list(reader.verified_claims())
     assert len({(c.article.id, c.speaker.id, c.reviewer.id) for c in claims}) == 6  # type: ignore[union-attr]
 
 
 def test_a_page_naming_no_one_new_costs_two_queries(
     six_claims: list[Claim], django_assert_num_queries
 ) -> None:
-    read = exports.verified_claims(batch_size=4)
+    read = reader.verified_claims(batch_size=4)
     first_page = [next(read) for _ in range(4)]  # reads the article and the reviewer
     with django_assert_num_queries(2):
         rest = list(read)  # the last page, of two: its claims and their sources
@@ -200,7 +202,7 @@ def test_a_page_naming_no_one_new_costs_two_queries(
 def test_forgetting_shared_rows_between_pages_keeps_each_claim_right(
     alice: User, bob: User, morgan: User, monkeypatch
 ) -> None:
-    monkeypatch.setattr(exports, "SHARED_LIMIT", 1)
+    monkeypatch.setattr(reader, "SHARED_LIMIT", 1)
     articles = [ArticleFactory(text=f"{TEXT} ({n})", title=f"Article {n}") for n in range(3)]
     speakers = [SpeakerFactory(name=f"Speaker {n}") for n in range(2)]
     made = [
@@ -214,7 +216,7 @@ def test_forgetting_shared_rows_between_pages_keeps_each_claim_right(
         )
         for n in range(7)
     ]
-    read = list(exports.verified_claims(batch_size=2))
+    read = list(reader.verified_claims(batch_size=2))
     assert [(c.article.title, c.speaker and c.speaker.name, c.reviewer.name) for c in read] == [
         (m.article.title, m.speaker and m.speaker.name, m.published_verdict.reviewer.username)
         for m in made
@@ -237,8 +239,8 @@ def test_the_public_page_reads_the_same_record_as_the_export(
         rating=Verdict.Rating.UNVERIFIABLE,
         sources=(("https://un.example/a", "refutes"), ("https://un.example/b", "supports")),
     )
-    [read] = exports.verified_claims()
-    from_page = ExportClaim.from_model(selectors.claims_published().get(pk=claim.pk))
+    [read] = reader.verified_claims()
+    from_page = ExportClaim.from_model(claims_for_pages().get(pk=claim.pk))
     assert from_page == read
     assert read.reviewer.name == "Alice Smith"
 

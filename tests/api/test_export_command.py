@@ -82,7 +82,7 @@ def test_standard_output_gets_whole_characters_however_small_the_chunks(
     # Each chunk is decoded on its own: none may end inside an emoji's bytes.
     settings.FACTCHECK_SITE_URL = "http://testserver"
     client.force_login(alice)
-    monkeypatch.setattr("annotations.exports.CHUNK_BYTES", 1)
+    monkeypatch.setattr("annotations.publishing.writers.CHUNK_BYTES", 1)
     assert _run("--format", fmt).encode() == export_bytes(client, fmt)
 
 
@@ -120,7 +120,7 @@ def test_a_failed_export_leaves_the_old_file_alone(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr("annotations.exports.claim_record", broken)
+    monkeypatch.setattr("annotations.publishing.writers.claim_record", broken)
     with pytest.raises(RuntimeError):
         _run("--output", str(path))
     assert path.read_text() == "yesterday's export"

@@ -15,7 +15,7 @@ from rest_framework.authtoken.models import Token
 
 from annotations import services
 from annotations.models import Article, Claim
-from annotations.perf.corpus import Corpus
+from perfkit.corpus.build import Corpus
 
 from .export_helpers import EXPORT_URL, FORMATS, export_bytes, item_ids, make_verified, verify
 

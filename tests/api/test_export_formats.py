@@ -10,8 +10,8 @@ from django.contrib.auth.models import User
 from django.test import Client
 from pyld import jsonld
 
-from annotations import exports
 from annotations.models import Article, Claim, Source, Speaker, Verdict
+from annotations.publishing.csv import CSV_COLUMNS, csv_cell
 
 from ..factories import ArticleFactory, SpeakerFactory
 from .export_helpers import (
@@ -182,7 +182,7 @@ def test_the_csv_export_round_trips_through_the_csv_module(
     assert b"\r\n" in data  # the excel dialect's line ends
     reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
     header, *rows = list(reader)
-    assert tuple(header) == exports.CSV_COLUMNS
+    assert tuple(header) == CSV_COLUMNS
     [row] = [dict(zip(header, values, strict=True)) for values in rows]
     [item] = parse("json", export_bytes(reviewer_client, "json"))
     assert row["id"] == str(claim.pk)
@@ -237,7 +237,7 @@ def test_a_quote_starting_with_an_equals_sign_cannot_run_as_a_formula(
     ],
 )
 def test_csv_cells_that_start_a_formula_get_an_apostrophe(value: object, cell: str) -> None:
-    assert exports.csv_cell(value) == cell
+    assert csv_cell(value) == cell
 
 
 # Offsets ----------------------------------------------------------------------

@@ -4,8 +4,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from annotations import exports, services
+from annotations import services
 from annotations.models import Article, Claim
+from annotations.publishing.records import public_name
 
 from ..factories import ArticleFactory, UserFactory, make_claim, make_claim_in_review
 from .export_helpers import FORMATS, export_bytes, item_ids, make_verified
@@ -100,12 +101,12 @@ def test_only_the_published_claim_and_verdict_leave_the_desk(
 
 
 def test_a_reviewer_is_named_by_full_name_else_username_never_by_e_mail(db) -> None:
-    assert exports.public_name(UserFactory(username="kim", first_name="Kim", last_name="Lee")) == (
+    assert public_name(UserFactory(username="kim", first_name="Kim", last_name="Lee")) == (
         "Kim Lee"
     )
-    assert exports.public_name(UserFactory(username="kim2")) == "kim2"
+    assert public_name(UserFactory(username="kim2")) == "kim2"
     mailbox = UserFactory(username="sam@newsroom.example")
-    assert exports.public_name(mailbox) == f"Reviewer #{mailbox.pk}"
+    assert public_name(mailbox) == f"Reviewer #{mailbox.pk}"
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

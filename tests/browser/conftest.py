@@ -9,6 +9,7 @@ import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -18,11 +19,13 @@ from django.test import Client
 from playwright.sync_api import Browser, Page, Request, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
-from annotations.management.commands.bench_article_page import CHROMIUM, CHROMIUM_ARGS
+from perfkit.chromium import CHROMIUM, CHROMIUM_ARGS
 
-from .helpers import LogIn, Screenshot
+from .helpers import Audit, LogIn, Screenshot
 
 VIEWPORT = {"width": 1366, "height": 860}
+PHONE = {"width": 390, "height": 844}
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 HERE = Path(__file__).resolve().parent
 
@@ -74,7 +77,9 @@ def browser(django_db_setup: None) -> Iterator[Browser]:
             for alias, contents in serialized.items():
                 if contents is not None:
                     connections[alias]._test_serialized_contents = contents
-            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            chromium = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS)
+            )
             yield chromium
             chromium.close()
     finally:
@@ -94,7 +99,17 @@ def page(browser: Browser, live_server: LiveServer, transactional_db: None) -> I
     reading a table while the test empties it, nor closing a connection after
     the live server has stopped sharing it.
     """
-    context = browser.new_context(viewport=VIEWPORT, base_url=live_server.url)
+    yield from _tab(browser, live_server, viewport=VIEWPORT)
+
+
+@pytest.fixture
+def phone(browser: Browser, live_server: LiveServer, transactional_db: None) -> Iterator[Page]:
+    """Like ``page``, on a phone: 390 × 844, a touch screen and no mouse."""
+    yield from _tab(browser, live_server, viewport=PHONE, is_mobile=True, has_touch=True)
+
+
+def _tab(browser: Browser, live_server: LiveServer, **options: Any) -> Iterator[Page]:
+    context = browser.new_context(base_url=live_server.url, **options)
     context.set_default_timeout(10_000)
     tab = context.new_page()
     errors: list[str] = []
@@ -118,12 +133,12 @@ def page(browser: Browser, live_server: LiveServer, transactional_db: None) -> I
 
 @pytest.fixture
 def log_in(page: Page, live_server: LiveServer) -> LogIn:
-    """Return a function that logs the page's browser in as a user, by session cookie."""
+    """Return a function that logs the page's browser (or another tab's) in as a user, by cookie."""
 
-    def log_in_as(user: User) -> None:
+    def log_in_as(user: User, tab: Page = page) -> None:
         client = Client()
         client.force_login(user)
-        page.context.add_cookies(
+        tab.context.add_cookies(
             [
                 {
                     "name": settings.SESSION_COOKIE_NAME,
@@ -150,3 +165,31 @@ def screenshot(page: Page) -> Screenshot:
         return path
 
     return save
+
+
+@pytest.fixture
+def accessibility_problems() -> Audit:
+    """Return a function that runs axe-core on a page and returns its serious and critical findings.
+
+    axe-core comes from npm (`npm ci`, which `make test` runs); without it the test
+    skips, except under CI.
+    """
+    if not AXE.exists():
+        message = f"{AXE} is missing: run `npm ci` (make test does) to check accessibility."
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+
+    def audit(tab: Page) -> list[str]:
+        tab.add_script_tag(path=str(AXE))
+        return tab.evaluate(
+            """async () => {
+              const { violations } = await axe.run(document, { resultTypes: ["violations"] });
+              const where = (v) => v.nodes.map((n) => `${n.target.join(" ")} ${n.failureSummary}`);
+              return violations
+                .filter((v) => v.impact === "serious" || v.impact === "critical")
+                .map((v) => `${v.id} (${v.impact}): ${where(v).join("; ")}`);
+            }"""
+        )
+
+    return audit

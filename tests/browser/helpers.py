@@ -3,12 +3,13 @@
 from collections.abc import Callable
 from pathlib import Path
 
-from django.contrib.auth.models import User
 from playwright.sync_api import Page
 
 # What the log_in and screenshot fixtures give.
-LogIn = Callable[[User], None]
+LogIn = Callable[..., None]
 Screenshot = Callable[..., Path]
+# What the accessibility_problems fixture gives: axe-core's serious and critical findings.
+Audit = Callable[[Page], list[str]]
 
 # Find the phrase in the drawn text and return the boxes of its first and last
 # characters, in the viewport's coordinates.

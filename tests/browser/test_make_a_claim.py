@@ -55,6 +55,13 @@ def test_the_demo_reviewer_highlights_attributes_sources_and_judges_a_claim(
     sources.locator("[name=title]").fill("UN statement on the Homs evacuation")
     sources.get_by_role("button", name="Add source").click()
     page.locator(".claim-item.is-selected .source", has_text="UN statement").wait_for()
+    # A source added by mistake, and removed.
+    page.locator(".claim-item.is-selected details.add-source summary").click()
+    sources.locator("[name=url]").fill("https://www.example.org/wrong-page")
+    sources.get_by_role("button", name="Add source").click()
+    wrong = page.locator(".claim-item.is-selected .source", has_text="wrong-page")
+    wrong.get_by_role("button", name="Remove").click()
+    wrong.wait_for(state="detached")
 
     verdict = page.locator(".claim-item.is-selected .verdict-form")
     verdict.locator(".rating-choice", has_text="Mostly true").click()

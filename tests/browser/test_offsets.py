@@ -123,7 +123,7 @@ def test_the_page_converts_offsets_as_python_counts_them(
 
     converted = page.evaluate(
         """async (text) => {
-          const { offsetConverter } = await import("/static/js/annotate.js");
+          const { offsetConverter } = await import("/static/js/offsets.js");
           const conv = offsetConverter(text);
           const units = [];
           for (let cp = 0; cp <= conv.length; cp++) units.push(conv.toUnits(cp));

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import Page
 
+from annotations import services
 from annotations.models import Claim
 
 from ..factories import ArticleFactory, make_claim
@@ -35,19 +36,14 @@ def test_a_reviewer_is_offered_no_edit_of_another_reviewers_claim_and_a_forged_o
     assert panel.locator("form[data-ajax=source]").count() == 1
     assert panel.locator("form[data-ajax=verdict]").count() == 1
 
-    token = page.locator("#claim-form [name=csrfmiddlewaretoken]").input_value()
-    response = page.request.post(
-        f"/claims/{alices_claim.pk}/edit/",
-        form={
-            "csrfmiddlewaretoken": token,
-            "version": "1",
-            "restatement": "Bob's now",
-            "kind": "other",
-            "attribution": "author",
-        },
+    token = page.evaluate("JSON.parse(document.getElementById('desk-data').textContent).csrfToken")
+    response = page.request.patch(
+        f"/api/claims/{alices_claim.pk}/",
+        data={"version": 1, "restatement": "Bob's now"},
+        headers={"X-CSRFToken": token},
     )
     assert response.status == 403
-    assert "your own claims" in response.json()["error"]
+    assert "your own claims" in response.json()["detail"]
     alices_claim.refresh_from_db()
     assert (alices_claim.restatement, alices_claim.version) == ("Alice's", 1)
 
@@ -59,10 +55,12 @@ def test_an_anonymous_visitor_reaches_no_page_but_the_login(
         page.goto(path)
         assert page.url.endswith(f"/login/?next={path}")
         assert page.locator("h1").inner_text() == "Log in"
-    for path in (f"/claims/{alices_claim.pk}/", "/speakers/?q=op"):
-        response = page.request.get(path)
-        assert response.status == 401
-        assert "session has ended" in response.json()["error"]
+    response = page.request.get(f"/claims/{alices_claim.pk}/")
+    assert response.status == 401
+    assert "session has ended" in response.text()
+    response = page.request.get("/api/speakers/?search=op")
+    assert response.status == 401
+    assert "Opposition" not in response.text()
 
 
 def test_a_bad_source_address_is_shown_beside_its_field_and_the_input_kept(
@@ -91,7 +89,7 @@ def test_a_claim_that_cannot_reach_the_server_says_so_and_keeps_the_form_filled(
 ) -> None:
     log_in(alice)
     open_article(page, alices_claim.article_id)
-    page.route("**/claims/", lambda route: route.abort())
+    page.route("**/api/claims/", lambda route: route.abort())
 
     drag_select(page, "mostly fighters")
     page.locator("#new-restatement").fill("Most of them were fighters.")
@@ -105,7 +103,7 @@ def test_a_claim_that_cannot_reach_the_server_says_so_and_keeps_the_form_filled(
     assert page.locator("#claim-form").is_visible()
     assert Claim.objects.count() == 1
 
-    page.unroute("**/claims/")
+    page.unroute("**/api/claims/")
     page.locator("#claim-form").get_by_role("button", name="Save draft").click()
     page.locator(".claim-item.is-selected .claim-panel").wait_for()
     assert Claim.objects.filter(restatement="Most of them were fighters.").exists()
@@ -148,3 +146,68 @@ def test_the_shortcuts_overlay_opens_on_a_question_mark(
     assert "New claim from the selection" in dialog.inner_text()
     page.keyboard.press("Escape")
     assert dialog.is_hidden()
+
+
+def test_a_claim_without_its_speaker_says_so_and_the_speaker_list_stays_closed(
+    page: Page, log_in: LogIn, alice: User, alices_claim: Claim
+) -> None:
+    log_in(alice)
+    open_article(page, alices_claim.article_id)
+
+    drag_select(page, "mostly fighters")
+    page.wait_for_function("document.activeElement.id === 'new-restatement'")
+    page.keyboard.type("Most of them were fighters.")
+    page.locator("#claim-form").get_by_role("button", name="Save draft").click()
+
+    error = page.locator('#claim-form [data-error-for="speaker"]')
+    error.wait_for()
+    assert "Say who makes the claim" in error.inner_text()
+    assert page.evaluate("document.activeElement.id") == "new-speaker"
+    assert page.locator("#new-speaker").get_attribute("aria-invalid") == "true"
+    page.wait_for_timeout(400)  # longer than a search takes to open the list
+    assert page.locator("#new-speaker-list").is_hidden()
+    assert page.locator("#new-speaker").get_attribute("aria-expanded") == "false"
+    assert Claim.objects.count() == 1
+
+
+def test_the_speaker_box_takes_at_most_200_characters(
+    page: Page, log_in: LogIn, alice: User, alices_claim: Claim
+) -> None:
+    log_in(alice)
+    open_article(page, alices_claim.article_id)
+    drag_select(page, "mostly fighters")
+    page.wait_for_function("document.activeElement.id === 'new-restatement'")
+
+    page.locator("#new-speaker").press_sequentially("x" * 210)
+
+    assert page.locator("#new-speaker").get_attribute("maxlength") == "200"
+    assert len(page.locator("#new-speaker").input_value()) == 200
+
+
+def test_an_edit_of_a_claim_changed_meanwhile_asks_to_check_and_save_again(
+    page: Page, log_in: LogIn, alice: User, alices_claim: Claim
+) -> None:
+    log_in(alice)
+    open_article(page, alices_claim.article_id)
+    page.locator(f"#claim-{alices_claim.pk} .claim-head").click()
+    page.locator(".claim-item.is-selected .claim-panel").wait_for()
+    page.keyboard.press("e")
+    form = page.locator(".claim-item.is-selected form[data-ajax=edit]")
+    form.locator("[name=note]").fill("Mine.")
+    # Meanwhile, in another tab, the claim is changed.
+    services.claim_update(claim=alices_claim, user=alice, restatement="Changed elsewhere.")
+
+    form.get_by_role("button", name="Save changes").click()
+
+    message = form.locator(".form-errors")
+    message.wait_for()
+    assert "changed since you loaded it" in message.inner_text()
+    assert "save again" in message.inner_text()
+    assert form.locator("[name=note]").input_value() == "Mine."
+    alices_claim.refresh_from_db()
+    assert (alices_claim.note, alices_claim.version) == ("", 2)
+
+    form.get_by_role("button", name="Save changes").click()
+    page.locator(".claim-item.is-selected .facts", has_text="Mine.").wait_for()
+    alices_claim.refresh_from_db()
+    assert (alices_claim.note, alices_claim.version) == ("Mine.", 3)

@@ -9,8 +9,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from annotations import exports, selectors
-from annotations.exports import ExportClaim
+from annotations.publishing.context import ExportContext
+from annotations.publishing.reader import parse_updated_since, published, verified_claims
+from annotations.publishing.records import ExportClaim
+from annotations.publishing.writers import DEFAULT_FORMAT, FORMATS, stream_bytes, stream_text
 
 
 def _counted(claims: Iterable[ExportClaim], count: list[int]) -> Iterator[ExportClaim]:
@@ -29,8 +31,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--format",
             dest="format_name",
-            default=exports.DEFAULT_FORMAT,
-            help=f"One of {', '.join(exports.FORMATS)} (default: %(default)s).",
+            default=DEFAULT_FORMAT,
+            help=f"One of {', '.join(FORMATS)} (default: %(default)s).",
         )
         parser.add_argument(
             "--output",
@@ -51,38 +53,37 @@ class Command(BaseCommand):
         updated_since: str | None,
         **options: Any,
     ) -> None:
-        fmt = exports.FORMATS.get(format_name)
+        fmt = FORMATS.get(format_name)
         if fmt is None:
             raise CommandError(
-                f"“{format_name}” is not an export format; choose one of: "
-                f"{', '.join(exports.FORMATS)}."
+                f"“{format_name}” is not an export format; choose one of: {', '.join(FORMATS)}."
             )
         since = None
         if updated_since is not None:
             try:
-                since = exports.parse_updated_since(updated_since)
+                since = parse_updated_since(updated_since)
             except ValueError as exc:
                 raise CommandError(f"--updated-since: {exc}") from None
 
-        total = selectors.claims_published()
+        total = published()
         if since is not None:
             total = total.filter(updated_at__gte=since)
         count = [0]
         # Progress on standard error, and only where someone watches (a terminal).
         claims = tqdm(
-            _counted(exports.verified_claims(updated_since=since), count),
+            _counted(verified_claims(updated_since=since), count),
             total=total.count(),
             unit="claim",
             desc=f"Exporting {fmt.name}",
             file=sys.stderr,
             disable=None,
         )
-        context = exports.ExportContext.for_command(updated_since=since)
+        context = ExportContext.for_command(updated_since=since)
         if output == "-":
-            for text in exports.stream_text(fmt, claims, context):
+            for text in stream_text(fmt, claims, context):
                 self.stdout.write(text, ending="")
             return
-        written = self._write_file(Path(output), exports.stream_bytes(fmt, claims, context))
+        written = self._write_file(Path(output), stream_bytes(fmt, claims, context))
         self.stdout.write(f"Wrote {count[0]} claims ({written:,} bytes) as {fmt.name} to {output}.")
 
     def _write_file(self, path: Path, chunks: Iterable[bytes]) -> int:

@@ -30,6 +30,12 @@ class Command(BaseCommand):
             help="Password for both demo accounts (default: %(default)s).",
         )
         parser.add_argument(
+            "--site-url",
+            default=settings.FACTCHECK_SITE_URL,
+            help="The address the site is served on, to print with the logins "
+            "(default: FACTCHECK_SITE_URL, %(default)s).",
+        )
+        parser.add_argument(
             "--allow-without-debug",
             action="store_true",
             help="Run even with DEBUG off. Demo accounts have known passwords: "
@@ -37,7 +43,14 @@ class Command(BaseCommand):
         )
 
     @transaction.atomic
-    def handle(self, *args: Any, password: str, allow_without_debug: bool, **options: Any) -> None:
+    def handle(
+        self,
+        *args: Any,
+        password: str,
+        site_url: str,
+        allow_without_debug: bool,
+        **options: Any,
+    ) -> None:
         if not settings.DEBUG and not allow_without_debug:
             raise CommandError(
                 "DEBUG is off, so this looks like a production server: the demo accounts "
@@ -58,10 +71,11 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Loaded “{article}” with {article.claims.count()} claims.")
         )
-        self.stdout.write("Log in at http://127.0.0.1:8000/ with:")
+        site = site_url.rstrip("/")
+        self.stdout.write(f"Log in at {site}/ with:")
         for username, role in DEMO_ACCOUNTS.items():
             self.stdout.write(f"  {role:<10} {username} / {password}")
-        self.stdout.write("The moderator's desk is at http://127.0.0.1:8000/admin/")
+        self.stdout.write(f"The moderator's desk is at {site}/admin/")
 
 
 def _seed_hash() -> str:

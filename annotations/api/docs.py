@@ -1,0 +1,40 @@
+"""The API's root (links for the browsable API) and its Swagger UI."""
+
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponseBase
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularSwaggerView
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.views import APIView
+
+
+class ApiRoot(APIView):
+    """The fact-check desk's API. Every list is paged by a cursor, in id order."""
+
+    @extend_schema(exclude=True)
+    def get(self, request: Request) -> Response:
+        names = {
+            "articles": "api-article-list",
+            "speakers": "api-speaker-list",
+            "claims": "api-claim-list",
+            "schema": "api-schema",
+            "docs": "api-docs",
+        }
+        return Response({key: reverse(name, request=request) for key, name in names.items()})
+
+
+class DocsView(SpectacularSwaggerView):
+    """Swagger UI; someone not logged in is sent to the login page first."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(exclude=True)
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return super().get(request, *args, **kwargs)

@@ -1,0 +1,94 @@
+"""Every write the desk makes, one function an operation, by area.
+
+Each function takes keyword arguments, checks the rules and the acting
+user's permissions, runs in one transaction and records the user in the
+history. The admin, the web pages, the API and the management commands all
+call these; nothing writes around them. Each ``check_*`` function checks what
+its write would check, without writing, so that a form can show the same
+refusals beside its fields.
+
+Errors: ``django.core.exceptions.ValidationError`` with a dict naming each
+bad field, ``PermissionDenied`` for what the user may not do, and
+``StaleVersion`` when an edit was based on an old version of a claim.
+
+Import from here (``services.claim_create``): the modules are the areas.
+"""
+
+from .articles import ARTICLE_FIELDS, article_create, article_update, check_article
+from .claims import (
+    CLAIM_FIELDS,
+    CLAIM_SPAN_FIELDS,
+    MAX_OFFSET,
+    RESTATEMENT_NEEDED,
+    CheckedSpan,
+    check_claim,
+    check_claim_update,
+    claim_create,
+    claim_delete,
+    claim_submit,
+    claim_update,
+)
+from .common import StaleVersion, text_sha256
+from .evidence import (
+    SOURCE_FIELDS,
+    check_verdict,
+    source_add,
+    source_remove,
+    source_update,
+    verdict_give,
+)
+from .moderation import (
+    REJECT_REASON_NEEDED,
+    REOPEN_REASON_NEEDED,
+    check_reject,
+    check_reopen,
+    check_verify,
+    claim_reject,
+    claim_reopen,
+    claim_verify,
+    claims_reject,
+    claims_reopen,
+    claims_verify,
+)
+from .speakers import SPEAKER_FIELDS, check_speaker, speaker_create, speaker_update
+
+__all__ = [
+    "ARTICLE_FIELDS",
+    "CLAIM_FIELDS",
+    "CLAIM_SPAN_FIELDS",
+    "MAX_OFFSET",
+    "REJECT_REASON_NEEDED",
+    "REOPEN_REASON_NEEDED",
+    "RESTATEMENT_NEEDED",
+    "SOURCE_FIELDS",
+    "SPEAKER_FIELDS",
+    "CheckedSpan",
+    "StaleVersion",
+    "article_create",
+    "article_update",
+    "check_article",
+    "check_claim",
+    "check_claim_update",
+    "check_reject",
+    "check_reopen",
+    "check_speaker",
+    "check_verdict",
+    "check_verify",
+    "claim_create",
+    "claim_delete",
+    "claim_reject",
+    "claim_reopen",
+    "claim_submit",
+    "claim_update",
+    "claim_verify",
+    "claims_reject",
+    "claims_reopen",
+    "claims_verify",
+    "source_add",
+    "source_remove",
+    "source_update",
+    "speaker_create",
+    "speaker_update",
+    "text_sha256",
+    "verdict_give",
+]

@@ -1,0 +1,109 @@
+"""The moderators' decisions: verify, reject, send back to review; one claim or many."""
+
+from collections.abc import Sequence
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from .. import permissions
+from ..models import Claim, Verdict
+from .common import lock_claim, require, set_status, wrong_status
+
+
+def _require_moderator(user: AbstractBaseUser) -> None:
+    require(permissions.is_moderator(user), "Only moderators may verify or reject claims.")
+
+
+def check_verify(*, claim: Claim, user: AbstractBaseUser, verdict: Verdict | None) -> None:
+    """Check that the user may verify the claim, publishing ``verdict``, without writing.
+
+    With ``verdict=None`` everything but the verdict is checked: for a verdict
+    the moderator is about to give.
+    """
+    _require_moderator(user)
+    if claim.status != Claim.Status.IN_REVIEW:
+        raise wrong_status(claim, "Only claims in review can be verified")
+    if verdict is not None and verdict.claim_id != claim.pk:
+        raise ValidationError(
+            {"verdict": "The verdict to publish must be one given on this claim."}
+        )
+
+
+def _require_reason(reason: str, message: str) -> None:
+    if not reason.strip():
+        raise ValidationError({"reason": message})
+
+
+REJECT_REASON_NEEDED = "Say why the claim is rejected: the reason is recorded."
+REOPEN_REASON_NEEDED = "Say why the claim goes back to review."
+
+
+def check_reject(*, claim: Claim, user: AbstractBaseUser, reason: str) -> None:
+    """Check that the user may reject the claim for ``reason``, without writing."""
+    _require_moderator(user)
+    _require_reason(reason, REJECT_REASON_NEEDED)
+    if claim.status != Claim.Status.IN_REVIEW:
+        raise wrong_status(claim, "Only claims in review can be rejected")
+
+
+def check_reopen(*, claim: Claim, user: AbstractBaseUser, reason: str) -> None:
+    """Check that the user may send the claim back to review for ``reason``, without writing."""
+    _require_moderator(user)
+    _require_reason(reason, REOPEN_REASON_NEEDED)
+    if claim.is_open:
+        raise ValidationError({"status": "The claim is still open: there is nothing to reopen."})
+
+
+@transaction.atomic
+def claim_verify(*, claim: Claim, user: AbstractBaseUser, verdict: Verdict) -> Claim:
+    """Verify a claim in review, publishing one of its reviewers' verdicts."""
+    claim = lock_claim(claim)
+    check_verify(claim=claim, user=user, verdict=verdict)
+    return set_status(
+        claim,
+        user,
+        Claim.Status.VERIFIED,
+        f"Verified; published {verdict.reviewer}'s verdict: {verdict.get_rating_display()}",
+        verdict=verdict,
+    )
+
+
+@transaction.atomic
+def claim_reject(*, claim: Claim, user: AbstractBaseUser, reason: str) -> Claim:
+    """Reject a claim in review, recording why."""
+    claim = lock_claim(claim)
+    check_reject(claim=claim, user=user, reason=reason)
+    reason = reason.strip()
+    return set_status(
+        claim, user, Claim.Status.REJECTED, f"Rejected: {reason}", rejection_reason=reason
+    )
+
+
+@transaction.atomic
+def claim_reopen(*, claim: Claim, user: AbstractBaseUser, reason: str) -> Claim:
+    """Send a verified or rejected claim back to review, withdrawing its published verdict."""
+    claim = lock_claim(claim)
+    check_reopen(claim=claim, user=user, reason=reason)
+    reason = reason.strip()
+    return set_status(claim, user, Claim.Status.IN_REVIEW, f"Reopened: {reason}")
+
+
+@transaction.atomic
+def claims_verify(
+    *, user: AbstractBaseUser, decisions: Sequence[tuple[Claim, Verdict]]
+) -> list[Claim]:
+    """Verify several claims at once: all of them, or none if any is refused."""
+    return [claim_verify(claim=claim, user=user, verdict=verdict) for claim, verdict in decisions]
+
+
+@transaction.atomic
+def claims_reject(*, user: AbstractBaseUser, claims: Sequence[Claim], reason: str) -> list[Claim]:
+    """Reject several claims with one reason: all of them, or none if any is refused."""
+    return [claim_reject(claim=claim, user=user, reason=reason) for claim in claims]
+
+
+@transaction.atomic
+def claims_reopen(*, user: AbstractBaseUser, claims: Sequence[Claim], reason: str) -> list[Claim]:
+    """Send several claims back to review with one reason: all, or none if any is refused."""
+    return [claim_reopen(claim=claim, user=user, reason=reason) for claim in claims]

@@ -1,0 +1,15 @@
+"""The reviewers' pages. Each answers GET with HTML; every write goes to /api/."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("articles/<int:pk>/", views.article_detail, name="article_detail"),
+    # A claim's panel, as an HTML fragment the article page fetches when the claim is selected.
+    path("claims/<int:pk>/", views.claim_panel, name="claim_panel"),
+]

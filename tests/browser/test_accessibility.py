@@ -1,0 +1,58 @@
+"""axe-core finds no serious or critical problem on any page a reviewer or a reader sees."""
+
+import pytest
+from django.contrib.auth.models import User
+from playwright.sync_api import Page
+
+from annotations import services
+from annotations.models import Claim
+
+from ..factories import ArticleFactory, give_verdict, make_claim, make_claim_in_review
+from .helpers import Audit, LogIn, drag_select, open_article
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def test_the_login_page(page: Page, accessibility_problems: Audit) -> None:
+    page.goto("/login/")
+
+    assert accessibility_problems(page) == []
+
+
+def test_the_article_list(
+    page: Page, log_in: LogIn, alice: User, accessibility_problems: Audit
+) -> None:
+    make_claim(user=alice, article=ArticleFactory(), phrase="some 2250 people")
+    log_in(alice)
+    page.goto("/")
+
+    assert accessibility_problems(page) == []
+
+
+def test_the_article_page_with_a_claim_open_and_the_claim_form(
+    page: Page, log_in: LogIn, alice: User, bob: User, accessibility_problems: Audit
+) -> None:
+    claim = make_claim_in_review(user=alice, article=ArticleFactory(), phrase="some 2250 people")
+    services.source_add(claim=claim, user=bob, url="https://example.org", stance="supports")
+    give_verdict(claim, bob)
+    log_in(alice)
+    open_article(page, claim.article_id)
+    page.locator(f"#claim-{claim.pk} .claim-head").click()
+    page.locator(".claim-item.is-selected .claim-panel .facts").wait_for()
+    drag_select(page, "mostly fighters")
+    page.locator("#claim-form").wait_for(state="visible")
+
+    assert accessibility_problems(page) == []
+
+
+def test_the_public_page_of_a_verified_claim(
+    page: Page, alice: User, morgan: User, accessibility_problems: Audit
+) -> None:
+    claim = make_claim_in_review(
+        user=alice, article=ArticleFactory(), phrase="some 2250 people", restatement="2250 left."
+    )
+    services.claim_verify(claim=claim, user=morgan, verdict=give_verdict(claim, alice))
+    assert Claim.objects.get().status == Claim.Status.VERIFIED
+    page.goto(f"/checks/{claim.pk}/")
+
+    assert accessibility_problems(page) == []

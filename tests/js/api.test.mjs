@@ -1,0 +1,141 @@
+// The API client: what it sends, and every refusal mapped to the form's fields.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import {
+  SPEAKER_FIELDS,
+  apiClient,
+  claimEditBody,
+  describeFailure,
+  newClaimBody,
+  sourceBody,
+  speakerBody,
+} from "../../static/js/api.js";
+
+function fakeFetch(answer) {
+  const calls = [];
+  const fetch = async (url, init) => {
+    calls.push({ url, ...init });
+    if (answer instanceof Error) throw answer;
+    return new Response(answer.body ?? null, { status: answer.status, headers: answer.headers });
+  };
+  return { fetch, calls };
+}
+
+test("a write sends JSON with the CSRF token and the session's cookie", async () => {
+  const { fetch, calls } = fakeFetch({ status: 201, body: '{"id": 7}' });
+  const api = apiClient({ csrfToken: "tok", fetch });
+  const answer = await api.post("/api/claims/", { article: 1 });
+  assert.deepEqual(answer, { ok: true, status: 201, data: { id: 7 } });
+  assert.equal(calls[0].method, "POST");
+  assert.equal(calls[0].headers["X-CSRFToken"], "tok");
+  assert.equal(calls[0].headers["Content-Type"], "application/json");
+  assert.equal(calls[0].credentials, "same-origin");
+  assert.equal(calls[0].body, '{"article":1}');
+});
+
+test("a read sends no token and puts its parameters in the query", async () => {
+  const { fetch, calls } = fakeFetch({ status: 200, body: '{"results": []}' });
+  await apiClient({ csrfToken: "tok", fetch }).get("/api/speakers/", { search: "al ḥ", page_size: 50 });
+  assert.equal(calls[0].url, "/api/speakers/?search=al+%E1%B8%A5&page_size=50");
+  assert.equal(calls[0].headers["X-CSRFToken"], undefined);
+});
+
+test("a deletion's empty answer and a network failure resolve without throwing", async () => {
+  const deleted = await apiClient({ fetch: fakeFetch({ status: 204 }).fetch }).delete("/api/claims/1/");
+  assert.deepEqual(deleted, { ok: true, status: 204, data: null });
+  const offline = await apiClient({ fetch: fakeFetch(new TypeError("down")).fetch }).post("/api/claims/");
+  assert.deepEqual(offline, { ok: false, status: 0, data: null });
+  assert.match(describeFailure(offline).general[0], /Could not reach the server/);
+});
+
+test("a 400 puts each field's messages on its field and the rest above the form", () => {
+  const failure = describeFailure({
+    status: 400,
+    data: { quote: ["The text at offsets 3–9 is …"], cue_start: ["A whole number."], non_field_errors: ["Not now."] },
+  });
+  assert.deepEqual(failure.fields, { quote: ["The text at offsets 3–9 is …"], cue_start: ["A whole number."] });
+  assert.deepEqual(failure.general, ["Not now."]);
+  assert.equal(failure.currentVersion, null);
+});
+
+test("a new speaker's errors land on the form's prefixed fields, nested ones flattened", () => {
+  const failure = describeFailure(
+    { status: 400, data: { name: ["A speaker named “X” already exists."], aliases: { 0: ["Too long."] } } },
+    { rename: SPEAKER_FIELDS },
+  );
+  assert.deepEqual(failure.fields, { "speaker-name": ["A speaker named “X” already exists."], aliases: ["Too long."] });
+});
+
+test("a 400 that names no field (a body that is not JSON) goes above the form", () => {
+  const failure = describeFailure({ status: 400, data: { detail: "JSON parse error - x" } });
+  assert.deepEqual(failure, { fields: {}, general: ["JSON parse error - x"], currentVersion: null });
+});
+
+for (const status of [409, 412]) {
+  test(`a stale edit (${status}) gives the current version and says to save again`, () => {
+    const failure = describeFailure({
+      status,
+      data: { version: ["The claim has changed since you loaded it (it is now at version 4); reload it."], current_version: 4 },
+    });
+    assert.equal(failure.currentVersion, 4);
+    assert.match(failure.general.join(" "), /changed since you loaded it.*save again/);
+  });
+}
+
+test("401, 403, 404 and server errors each say what happened", () => {
+  assert.match(describeFailure({ status: 401, data: { detail: "Authentication credentials were not provided." } }).general[0], /session has ended/);
+  assert.equal(
+    describeFailure({ status: 403, data: { detail: "You may only edit your own claims." } }).general[0],
+    "You may only edit your own claims.",
+  );
+  assert.match(describeFailure({ status: 403, data: { detail: "CSRF Failed: CSRF token missing." } }).general[0], /security token/);
+  assert.match(describeFailure({ status: 404, data: { detail: "No Claim matches the given query." } }).general[0], /no longer exists/);
+  assert.match(describeFailure({ status: 502, data: null }).general[0], /error 502/);
+});
+
+test("the claim's bodies carry numbers and nulls, not the form's strings", () => {
+  const values = {
+    restatement: "About 2,250.",
+    kind: "quantity",
+    speaker: "",
+    attribution: "author",
+    cue: "said",
+    cue_start: "",
+    cue_end: "",
+    note: "",
+    version: "3",
+    "speaker-name": "ignored",
+  };
+  const span = { start: 4, end: 9, quote: "2250 ", prefix: "some", suffix: "" };
+  assert.deepEqual(newClaimBody(1, span, values, { submit: true }), {
+    article: 1,
+    ...span,
+    restatement: "About 2,250.",
+    kind: "quantity",
+    speaker: null,
+    attribution: "author",
+    cue: "said",
+    cue_start: null,
+    cue_end: null,
+    note: "",
+    submit: true,
+  });
+  assert.deepEqual(claimEditBody({ ...values, speaker: "12", cue_start: "0", cue_end: "4" }), {
+    restatement: "About 2,250.",
+    kind: "quantity",
+    speaker: 12,
+    attribution: "author",
+    cue: "said",
+    cue_start: 0,
+    cue_end: 4,
+    note: "",
+    version: 3,
+  });
+  assert.equal(sourceBody({ url: "https://x.org", published_on: "" }).published_on, null);
+  assert.deepEqual(speakerBody({ "speaker-name": "Talal Barazi", "speaker-kind": "person", "speaker-side": "government" }), {
+    name: "Talal Barazi",
+    kind: "person",
+    side: "government",
+  });
+});
