@@ -8,22 +8,23 @@ changed without editing it:
 |-----------------------------|-----------|--------------------------------------------------|
 | `HOST`, `PORT`              | 127.0.0.1, 8000 | where to listen                            |
 | `GUNICORN_WORKERS`          | 2         | processes                                        |
-| `GUNICORN_THREADS`          | 4         | threads a process, each serving one request      |
-| `GUNICORN_TIMEOUT`          | 30        | seconds before a silent worker is restarted      |
+| `GUNICORN_THREADS`          | 1         | threads a process; more than 1 uses gthread      |
+| `GUNICORN_TIMEOUT`          | 120       | seconds before a silent worker is restarted      |
 | `GUNICORN_GRACEFUL_TIMEOUT` | 30        | seconds to finish requests on a restart or stop  |
 | `GUNICORN_KEEPALIVE`        | 5         | seconds an idle kept-alive connection stays open |
 | `GUNICORN_ACCESSLOG`        | (off)     | `-` for standard output, or a file               |
 | `LOG_LEVEL`                 | INFO      | gunicorn's own messages (Django's too)           |
 
-Threads, not more processes: a request spends much of its time waiting for
-PostgreSQL, and while one thread waits another runs. With sync workers, a
-request that arrives while both processes are busy waits in the queue for the
-whole of one; with 2 × 4 threads eight are served at once on two cores, and
-memory stays that of two processes. Django keeps one database connection per
-thread, so the server holds up to workers × threads connections (8 by
-default; with `DB_CONN_MAX_AGE` they persist between requests): keep that
-below PostgreSQL's `max_connections`, with room for the admin's and the
-commands' own.
+Processes, not threads, by default: measured with `make loadtest` (20 clients
+on 2 cores), a request here is mostly Python, so threads in one process wait
+for each other's turn at the interpreter. Two sync workers served 230
+requests/s with a p99 of 115 ms; two workers of four threads, 205 requests/s
+with a p99 of 206 ms. Threads pay off where requests wait on something slow
+outside the process; `GUNICORN_THREADS` above 1 switches gunicorn to its
+gthread worker. Django keeps one database connection per thread, so the
+server holds up to workers × threads connections (with `DB_CONN_MAX_AGE` they
+persist between requests): keep that below PostgreSQL's `max_connections`,
+with room for the admin's and the commands' own.
 
 The site logs one line per request itself (`factcheck.middleware`, with the
 request id); the access log below is gunicorn's, off unless asked for.
@@ -41,12 +42,13 @@ def _int(name: str, default: int) -> int:
 
 
 bind = f"{os.getenv('HOST') or '127.0.0.1'}:{_int('PORT', 8000)}"
-worker_class = "gthread"
 workers = _int("GUNICORN_WORKERS", 2)
-threads = _int("GUNICORN_THREADS", 4)
-# gthread workers answer the master's heartbeat between requests, so this catches a
-# stuck process; a long export streaming in one thread does not trip it.
-timeout = _int("GUNICORN_TIMEOUT", 30)
+threads = _int("GUNICORN_THREADS", 1)
+worker_class = "gthread" if threads > 1 else "sync"
+# A sync worker busy with one request longer than this is restarted. The longest
+# request is an export streamed to its client: 100,000 claims take a few seconds,
+# but a slow client behind no buffering proxy reads for longer, hence two minutes.
+timeout = _int("GUNICORN_TIMEOUT", 120)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
 loglevel = (os.getenv("LOG_LEVEL") or "info").lower()

@@ -158,6 +158,11 @@ class Gunicorn:
         return self
 
     @property
+    def summary(self) -> str:
+        """Return how the server runs, in words: "2 sync workers", "2 workers × 4 threads"."""
+        return workers_in_words(self.workers, self.threads, self.worker_class)
+
+    @property
     def description(self) -> dict[str, Any]:
         """Return how the server runs, for a report: workers, threads, worker class."""
         return {
@@ -293,3 +298,10 @@ def server_timing(headers: Mapping[str, str] | Any) -> dict[str, float | int] | 
     if not {"app_ms", "db_ms", "queries"} <= found.keys():
         return None
     return found
+
+
+def workers_in_words(workers: int, threads: int, worker_class: str) -> str:
+    """Return "2 sync workers" or "2 workers × 4 threads (gthread)" for a report."""
+    if threads <= 1:
+        return f"{workers} {worker_class} worker{'s' if workers != 1 else ''}"
+    return f"{workers} workers × {threads} threads ({worker_class})"

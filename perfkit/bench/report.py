@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from ..server import workers_in_words
 from .parameters import MB, TARGETS_FOR
 
 
@@ -42,8 +43,9 @@ def render_table(document: dict[str, Any]) -> str:
     lines = [
         f"Benchmark on {database['vendor']} {database['version']}, {machine['cores']} cores, "
         f"{machine['memory_bytes'] / 2**30:.1f} GB, Python {machine['python']}, "
-        f"Django {machine['django']}; gunicorn with {server['workers']} workers × "
-        f"{server['threads']} threads ({server['worker_class']}) on 127.0.0.1.",
+        f"Django {machine['django']}; gunicorn with "
+        f"{workers_in_words(server['workers'], server['threads'], server['worker_class'])} "
+        "on 127.0.0.1.",
         f"Corpus: {_corpus_size(built['final'])}, {built['final']['sources']:,} sources, "
         f"{built['final']['verdicts']:,} verdicts; seed {p['seed']}, articles of about "
         f"{p['words']:,} words; built in {built['build_seconds']:,.1f} s "

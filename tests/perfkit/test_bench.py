@@ -288,7 +288,8 @@ def test_a_small_run_measures_everything_and_prints_the_table_then_the_json(
 
     assert document["machine"]["cores"] >= 1
     assert document["machine"]["database"]["vendor"] == connection.vendor
-    assert document["server"] == {"workers": 2, "threads": 4, "worker_class": "gthread"}
+    assert document["server"] == {"workers": 2, "threads": 1, "worker_class": "sync"}
+    assert "gunicorn with 2 sync workers on 127.0.0.1" in table
     assert document["parameters"]["export_sizes"] == [40, 20]
     built = document["corpus"]
     assert built["method"] == "bulk inserts keeping every invariant; no history rows"

@@ -495,7 +495,8 @@ def _same_database(*, label: str, keep: bool, stdout: Any) -> Iterator[str]:
 
 class _NoServer:
     base_url = "http://127.0.0.1:9"
-    workers, threads = 2, 4
+    workers, threads = 2, 1
+    summary = "2 sync workers"
 
     def __init__(self, url: str, **settings: Any) -> None:
         pass
@@ -572,7 +573,7 @@ def test_a_short_run_on_postgresql_passes_and_writes_its_figures(tmp_path: Path)
     report = json.loads(path.read_text(encoding="utf-8"))
     assert report["ok"] is True
     assert report["config"]["clients"] == 3 and report["config"]["editors"] == 2
-    assert (report["config"]["workers"], report["config"]["threads"]) == (2, 4)
+    assert (report["config"]["workers"], report["config"]["threads"]) == (2, 1)
     assert report["requests"] > 0 and report["requests_per_second"] > 0
     assert report["latency"]["all"]["count"] == report["requests"]
     assert report["latency"]["all"]["median_ms"] <= report["latency"]["all"]["max_ms"]

@@ -72,13 +72,13 @@ def _without_gunicorn_settings() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("GUNICORN_")}
 
 
-def test_gunicorn_conf_defaults_to_threads_on_the_loopback() -> None:
+def test_gunicorn_conf_defaults_to_sync_workers_on_the_loopback() -> None:
     config = gunicorn_config({**_without_gunicorn_settings(), "HOST": "", "PORT": ""})
     assert config["bind"] == "['127.0.0.1:8000']"
-    assert config["worker_class"] == "gthread"
-    assert (config["workers"], config["threads"]) == ("2", "4")
+    assert config["worker_class"] == "sync"
+    assert (config["workers"], config["threads"]) == ("2", "1")
     assert (config["timeout"], config["graceful_timeout"], config["keepalive"]) == (
-        "30",
+        "120",
         "30",
         "5",
     )
@@ -102,6 +102,7 @@ def test_gunicorn_conf_reads_the_environment() -> None:
     )
     assert config["bind"] == "['0.0.0.0:9123']"
     assert (config["workers"], config["threads"], config["timeout"]) == ("3", "8", "90")
+    assert config["worker_class"] == "gthread"  # gunicorn's choice for more than one thread
     assert (config["graceful_timeout"], config["keepalive"], config["accesslog"]) == (
         "10",
         "2",
@@ -211,7 +212,7 @@ def test_server_and_client_log_in_time_and_measure() -> None:
         """
     )
     assert found["workers"] == 2
-    assert found["described"] == {"workers": 2, "threads": 4, "worker_class": "gthread"}
+    assert found["described"] == {"workers": 2, "threads": 1, "worker_class": "sync"}
     assert found["anonymous"] in (401, 403)
     assert found["refused"] is True
     assert found["page"] == 200

@@ -162,8 +162,7 @@ class Command(BaseCommand):
                         f"Load test: {config['clients']} reviewers ({desk.editors} of them "
                         f"moderators, who may edit the shared claims) for {config['seconds']} s "
                         f"on {config['shared_claims']} shared claims, seed {config['seed']}; "
-                        f"gunicorn with {server.workers} workers × {server.threads} threads "
-                        "on PostgreSQL."
+                        f"gunicorn with {server.summary} on PostgreSQL."
                     )
                     run = self._run(server, desk, config)
             except ServerFailed as exc:
