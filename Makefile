@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run setup test lint format check-deploy bench loadtest clean
+.PHONY: help run setup test lint format check-deploy bench loadtest backup restore clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -32,6 +32,10 @@ run: setup ## Set everything up and serve the site on http://$HOST:$PORT (127.0.
 
 # The development tools (perfkit: bench, loadtest, Server-Timing) for these targets only.
 test bench loadtest: export FACTCHECK_DEV_TOOLS := true
+# DEBUG is off unless set: on for runserver (static files from static/, a development key)
+# and the demo setup, which refuses otherwise, and for the measuring commands' own process
+# (the servers they measure run with DEBUG off). The tests set theirs in pyproject.toml.
+setup run bench loadtest: export DEBUG := true
 
 # The browser tests' accessibility checker (axe-core); the page itself needs no npm package.
 node_modules: package.json package-lock.json
@@ -60,6 +64,17 @@ bench: $(VENV)/.installed-dev ## Measure speed and memory through gunicorn in a 
 
 loadtest: $(VENV)/.installed-dev ## 20 reviewers writing at once for 60 s, then check nothing was lost (PostgreSQL)
 	$(BIN)/python manage.py loadtest $(LOADTEST_ARGS)
+
+# Run these with the site's own environment (DATABASE_URL, SECRET_KEY or DEBUG=true).
+BACKUP ?= backup-$(shell date +%Y%m%d-%H%M%S).jsonl.gz
+
+backup: $(VENV)/.installed ## Back up every table into one file (BACKUP=desk.jsonl.gz)
+	$(BIN)/python manage.py backup $(BACKUP)
+
+restore: $(VENV)/.installed ## Migrate, then restore BACKUP=desk.jsonl.gz into an empty database (RESTORE_ARGS=--force)
+	$(if $(filter file,$(origin BACKUP)),$(error Name the backup to restore: make restore BACKUP=desk.jsonl.gz))
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py restore $(BACKUP) $(RESTORE_ARGS)
 
 clean: ## Remove the virtualenv, node_modules, the SQLite database and collected static files
 	rm -rf $(VENV) node_modules db.sqlite3 staticfiles .pytest_cache .ruff_cache

@@ -6,6 +6,8 @@ Annotation model's TextPositionSelector and TextQuoteSelector. Writes go
 through ``annotations.services``: the models hold data and constraints only.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.validators import RegexValidator, URLValidator
 from django.db import models
@@ -16,6 +18,16 @@ from simple_history.models import HistoricalRecords
 from .text import clip
 
 CONTEXT_CHARS = 32
+
+# The longest text the services take in each text column that the database leaves
+# unbounded, in characters (code points); the API's schema and the forms show them.
+ARTICLE_TEXT_MAX = 1_000_000  # a long report is some 100,000; a request holds 2.5 MB
+QUOTE_MAX = 5_000
+RESTATEMENT_MAX = 2_000
+NOTE_MAX = 5_000
+EXCERPT_MAX = 5_000
+RATIONALE_MAX = 10_000
+REASON_MAX = 5_000
 
 http_url_validator = URLValidator(
     schemes=["http", "https"], message="Enter a web address that starts with http:// or https://."
@@ -283,6 +295,9 @@ class Claim(models.Model):
     )
     moderated_at = models.DateTimeField(null=True, blank=True)
     rejection_reason = models.TextField(blank=True)
+    # How many verdicts it has, kept by services.verdict_give (the one write that adds a
+    # verdict), so that a listing reads a column rather than counting rows per claim.
+    verdict_count = models.PositiveIntegerField(default=0, editable=False)
 
     # Bumped by every edit of the claim itself, for optimistic concurrency.
     version = models.PositiveIntegerField(default=1)
@@ -293,7 +308,9 @@ class Claim(models.Model):
     # Bumped by any change to the claim, its sources or its verdicts.
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
-    history = HistoricalRecords()
+    # The count changes with the verdicts, whose own history records them: in the claim's,
+    # it would show up as a change in whichever edit of the claim came next.
+    history = HistoricalRecords(excluded_fields=["verdict_count"])
 
     class Meta:
         ordering = ["article_id", "start", "end", "id"]
@@ -336,6 +353,12 @@ class Claim(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="rejected") | ~Q(rejection_reason=""),
                 name="claim_rejected_has_reason",
+            ),
+            # The exports and the public pages print who decided and when.
+            models.CheckConstraint(
+                condition=~Q(status__in=["verified", "rejected"])
+                | Q(moderated_at__isnull=False, moderated_by__isnull=False),
+                name="claim_moderated_has_who_and_when",
             ),
         ]
 
@@ -424,3 +447,43 @@ class Verdict(models.Model):
     def rating_value(self) -> int | None:
         """Return the rating's number on the scale, or None for Unverifiable."""
         return self.SCALE.get(self.rating)
+
+
+class IdempotencyKey(models.Model):
+    """The first answer to a POST sent with an Idempotency-Key, replayed to its repeats.
+
+    Written in the same transaction as what the request wrote: a key is stored
+    if and only if its write was. ``manage.py clear_idempotency_keys`` deletes
+    keys older than KEEP (run it daily).
+    """
+
+    KEEP = timedelta(hours=24)
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    request = models.CharField(max_length=2100, help_text="The method and the path.")
+    body_sha256 = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField(null=True)
+    body = models.BinaryField(default=b"")
+    headers = models.JSONField(default=dict)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.request})"
+
+
+# The limits above by model and text field, for the forms built from the models.
+TEXT_LIMITS: dict[tuple[str, str], int] = {
+    ("article", "text"): ARTICLE_TEXT_MAX,
+    ("claim", "quote"): QUOTE_MAX,
+    ("claim", "restatement"): RESTATEMENT_MAX,
+    ("claim", "note"): NOTE_MAX,
+    ("claim", "rejection_reason"): REASON_MAX,
+    ("source", "excerpt"): EXCERPT_MAX,
+    ("verdict", "rationale"): RATIONALE_MAX,
+}

@@ -5,6 +5,8 @@ Model permissions come from the groups the first migration creates
 whose claim it is and whether it is still open.
 """
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -86,6 +88,15 @@ def can_delete_claim(user: User, claim: Claim) -> bool:
         and claim.created_by_id == user.pk
         and user.has_perm("annotations.delete_claim")
     )
+
+
+def others_worked_on(user: User, contributors: Iterable[int | None]) -> bool:
+    """Return whether anyone but the user added a claim's sources or gave its verdicts.
+
+    ``contributors``: the ids of who added each source and gave each verdict.
+    Deleting a draft would delete their work with it, so its author may not.
+    """
+    return any(pk != user.pk for pk in contributors)
 
 
 def can_add_source(user: User, claim: Claim) -> bool:

@@ -23,7 +23,7 @@ from django.db.models.functions import Concat, Lower, Substr
 from django.utils import timezone
 
 from .models import Article, Claim, Source, Speaker, SpeakerAlias, Verdict
-from .shapes import CLAIM_FIELD_NAMES, CLAIM_FIELDS, claim_annotations, iso_datetime
+from .shapes import CLAIM_FIELD_NAMES, CLAIM_FIELDS, iso_datetime
 
 _CLAIM_DATETIMES = tuple(f.name for f in CLAIM_FIELDS if f.is_datetime)
 
@@ -64,10 +64,8 @@ def claims_filtered(
         "status": status,
         "updated_at__gte": updated_since,
     }
-    return (
-        Claim.objects.select_related("speaker", "created_by", "moderated_by")
-        .annotate(**claim_annotations())
-        .filter(**{lookup: value for lookup, value in filters.items() if value is not None})
+    return Claim.objects.select_related("speaker", "created_by", "moderated_by").filter(
+        **{lookup: value for lookup, value in filters.items() if value is not None}
     )
 
 
@@ -125,31 +123,19 @@ def claims_api_data(**filters: Any) -> list[dict[str, Any]]:
     return claim_dicts(claim_rows_filtered(**filters).order_by("id"))
 
 
-def claim_api_data(claim: Claim, *, created: bool = False) -> dict[str, Any]:
+def claim_api_data(claim: Claim) -> dict[str, Any]:
     """Return the API's dictionary of one claim instance.
 
-    Related rows not already loaded are read as attribute access reads them; the
-    shape's annotations the instance lacks (a claim from a write, not from
-    claims_filtered) are read in one query, except what a claim just ``created``
-    is known to have.
+    Related rows not already loaded are read as attribute access reads them.
     """
     data: dict[str, Any] = {}
-    missing = {}
     for field in CLAIM_FIELDS:
-        if field.expression is not None and not hasattr(claim, field.lookup):
-            if created and field.when_created is not None:
-                data[field.name] = field.when_created
-            else:
-                missing[field.name] = field.expression()
-            continue
         value: Any = claim
         for attr in field.path:
             value = getattr(value, attr)
             if value is None:
                 break
         data[field.name] = value
-    if missing:
-        data.update(Claim.objects.filter(pk=claim.pk).values(**missing).get())
     tz = timezone.get_current_timezone()
     for key in _CLAIM_DATETIMES:
         if data[key] is not None:

@@ -12,14 +12,12 @@ the whole job of exposing it; ``tests/api/test_api_claim_shape.py``,
 copies agree.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from typing import Any, Literal
+from typing import Literal
 
-from django.db.models import Expression, Field, Func, OuterRef, Subquery
-
-from .models import Attribution, Claim, ClaimKind, Status, Verdict
+from .models import Attribution, Claim, ClaimKind, Status
 
 FieldType = Literal["integer", "string", "datetime"]
 
@@ -29,18 +27,13 @@ class ClaimField:
     """One field of a claim as the API gives it."""
 
     name: str
-    # What reads it from a claim, as ``values()`` takes it ("speaker__name"); a field with an
-    # ``expression`` is that expression, annotated under this name.
+    # What reads it from a claim, as ``values()`` takes it ("speaker__name"): a column of the
+    # claim's own or one reached through a join, never a per-row subquery or a count.
     lookup: str
     type: FieldType
     nullable: bool = False
     description: str = ""
     choices: Sequence[tuple[str, str]] | None = None
-    # An annotation the claim's queries add, such as a count; None for a column or a join.
-    expression: Callable[[], Expression] | None = None
-    # What a claim has just after it was made, where that needs no query (a count of rows
-    # that cannot exist yet); None to read it.
-    when_created: Any = None
     # Whether the export of verified claims gives it too: in the json and jsonl records, the
     # CSV columns and the export's JSON Schema (publishing.shape places it).
     exported: bool = False
@@ -53,19 +46,6 @@ class ClaimField:
     def path(self) -> tuple[str, ...]:
         """Return the attributes to follow from a claim instance to the value."""
         return tuple(self.lookup.split("__"))
-
-
-def verdict_count() -> Expression:
-    """Return the number of verdicts given on the claim, as a correlated subquery.
-
-    A subquery rather than ``Count("verdicts")``: a count would group the listing's
-    rows by every column it reads; this reads the verdicts' index once per claim.
-    """
-    verdicts = Verdict.objects.filter(claim=OuterRef("pk")).order_by()
-    # COUNT(*) without GROUP BY: one row, 0 for a claim without verdicts. A plain Field,
-    # not an IntegerField, as the output: the drivers give an int already, and Django
-    # would pass every row of a listing through a conversion to int (a fifth of its time).
-    return Subquery(verdicts.values(n=Func(template="COUNT(*)", output_field=Field())))
 
 
 OFFSET_NOTE = "in Unicode code points of the article's text (not UTF-16 units)"
@@ -176,8 +156,6 @@ CLAIM_FIELDS: tuple[ClaimField, ...] = (
         "verdict_count",
         "integer",
         description="The number of verdicts reviewers have given on the claim.",
-        expression=verdict_count,
-        when_created=0,
     ),
     ClaimField(
         "moderated_by",
@@ -225,14 +203,9 @@ CLAIM_FIELDS: tuple[ClaimField, ...] = (
 CLAIM_FIELD_NAMES = tuple(field.name for field in CLAIM_FIELDS)
 
 # The declared fields that are the claim model's own, in order: not its id (its key), nor
-# what is read through it (the speaker's name) or counted (the verdicts).
+# what is read through it (the speaker's name).
 _COLUMNS = {f.name for f in Claim._meta.get_fields() if f.concrete and not f.primary_key}
 CLAIM_MODEL_FIELDS = tuple(field.name for field in CLAIM_FIELDS if field.name in _COLUMNS)
-
-
-def claim_annotations() -> dict[str, Expression]:
-    """Return the annotations that the claim's queries add, by name."""
-    return {f.lookup: f.expression() for f in CLAIM_FIELDS if f.expression is not None}
 
 
 def iso_datetime(value: datetime, tz: tzinfo) -> str:

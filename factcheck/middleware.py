@@ -1,4 +1,4 @@
-"""One log line per request, with a request id that the response carries back."""
+"""One log line per request, with a request id that the response carries back; no NUL in queries."""
 
 import logging
 import re
@@ -6,7 +6,8 @@ import time
 import uuid
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponseBadRequest, HttpResponseBase, JsonResponse
+from django.utils.html import format_html
 
 logger = logging.getLogger("factcheck.request")
 
@@ -56,3 +57,37 @@ class RequestLogMiddleware:
             },
         )
         return response
+
+
+NUL_REFUSED = "Null characters are not allowed."
+
+
+class NulQueryStringMiddleware:
+    """Answer 400 to a query string that holds a NUL character (``%00``), on every page.
+
+    PostgreSQL refuses NUL in any text it is given, so a search or a list filter
+    holding one would fail in the database, as a 500. Nothing the site offers
+    needs one. Under /api/ the answer is the API's JSON error, naming the parameter.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        for key, values in request.GET.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                return self.refuse(request, key.replace("\x00", ""))
+        return self.get_response(request)
+
+    def refuse(self, request: HttpRequest, name: str) -> HttpResponseBase:
+        if request.path.startswith("/api/"):
+            return JsonResponse({name or "non_field_errors": [NUL_REFUSED]}, status=400)
+        return HttpResponseBadRequest(
+            format_html(
+                '<!doctype html><html lang="en"><title>Bad request</title>'
+                "<h1>Bad request (400)</h1><p>The address holds a null character (%00) in "
+                "“{}”, which nothing on this site can search for. Remove it and try again.</p>"
+                "</html>",
+                name,
+            )
+        )

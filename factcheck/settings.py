@@ -5,6 +5,8 @@ laptop and a server comes from an environment variable (see README.md).
 """
 
 import os
+import re
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -34,7 +36,18 @@ def envlist(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.getenv(name, default).split(",") if item.strip()]
 
 
-DEBUG = envbool("DEBUG", "true")
+def envrate(name: str, default: str) -> str:
+    """Return a rate such as ``60/min``: a count per s, min, hour or day (DRF's throttles)."""
+    value = os.getenv(name, default).strip()
+    if not re.fullmatch(r"[0-9]+/(s|sec|second|m|min|minute|h|hour|d|day)", value):
+        raise ImproperlyConfigured(
+            f"{name} must be a rate such as 60/min (per s, min, hour or day), not {value!r}."
+        )
+    return value
+
+
+# Off unless the environment turns it on: `make run` does, for runserver and the demo setup.
+DEBUG = envbool("DEBUG", "false")
 
 SECRET_KEY = os.getenv("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -42,7 +55,8 @@ if not SECRET_KEY:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. With DEBUG off the site signs sessions and CSRF "
             "tokens with it, so it must be a long random secret of your own: "
-            "set SECRET_KEY in the environment (README.md, 'Production')."
+            "set SECRET_KEY in the environment (README.md, 'Production'). On a "
+            "developer's machine, DEBUG=true uses a development key (make run sets it)."
         )
     # Only for a developer's machine: DEBUG is on, nothing is exposed.
     SECRET_KEY = "development-only-key-never-used-with-debug-off"  # noqa: S105
@@ -63,6 +77,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
     "annotations",
 ]
 
@@ -70,6 +85,11 @@ MIDDLEWARE = [
     # First, so that its line covers every other layer: method, path, status, time, request id.
     "factcheck.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (CONTENT_SECURITY_POLICY below) and Permissions-Policy.
+    "csp.middleware.CSPMiddleware",
+    "factcheck.security.PermissionsPolicyMiddleware",
+    # Before anything reads the query string: a NUL byte in it gets 400, not a database error.
+    "factcheck.middleware.NulQueryStringMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -77,6 +97,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Development tools: the benchmark, the load test and the Server-Timing header (perfkit,
@@ -116,11 +138,19 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A transaction takes SQLite's write lock when it begins, so two at once queue (up to
+    # the 5 s timeout) rather than one failing with "database is locked" when it writes.
+    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# django-axes first: it refuses a locked-out login before any password is checked. Then
 # ModelBackend, with a user's permissions read in one query (annotations.permissions).
-AUTHENTICATION_BACKENDS = ["annotations.permissions.PermissionBackend"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "annotations.permissions.PermissionBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -151,6 +181,25 @@ STORAGES = {
     },
 }
 
+# Content-Security-Policy (django-csp): scripts, styles, fonts and data only from the site
+# itself; no inline script anywhere (the pages' data sits in <script type="application/json">,
+# which is data, not code); no inline style either, except on the API docs (Swagger UI's
+# page has a <style> element: annotations.api.docs); framed by nobody; forms post only here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -167,9 +216,50 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # A load balancer's health check may come over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-if envbool("BEHIND_TLS_PROXY", "false"):
+BEHIND_TLS_PROXY = envbool("BEHIND_TLS_PROXY", "false")
+if BEHIND_TLS_PROXY:
     # The proxy terminates TLS and says so in this header; trust it only then.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies in front of the site append the client's address to X-Forwarded-For.
+# The login lockout and the API's throttles count by the address the outermost one saw
+# (annotations.api.throttling.client_address); 0 reads REMOTE_ADDR and trusts no header,
+# so that a client cannot choose the address it is counted by.
+PROXY_COUNT = envint("PROXY_COUNT", "1" if BEHIND_TLS_PROXY else "0")
+
+# Django's cache keeps the API throttles' counters (and, with Redis, the login lockout's).
+# Several workers or servers must share them: Redis, when REDIS_URL names it
+# (redis://host:6379/0). Without it each process counts alone, in its own memory.
+REDIS_URL = os.getenv("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# Login lockout (django-axes) on every login form: the site's, the admin's and the API's.
+# LOGIN_FAILURE_LIMIT failures lock out the username, and apart from that the client address
+# whatever usernames it tried, until LOGIN_COOLOFF_MINUTES pass without another attempt.
+# Failures are kept in the database, which every worker shares, or in Redis when it is set.
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", "5")
+LOGIN_COOLOFF_MINUTES = envint("LOGIN_COOLOFF_MINUTES", "15")
+if AXES_FAILURE_LIMIT < 1 or LOGIN_COOLOFF_MINUTES < 1:
+    raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT and LOGIN_COOLOFF_MINUTES must be positive.")
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = (
+    "axes.handlers.cache.AxesCacheHandler"
+    if REDIS_URL
+    else "axes.handlers.database.AxesDatabaseHandler"
+)
+AXES_CLIENT_IP_CALLABLE = "annotations.api.throttling.client_address"
+# A 429 page that says when to try again; JSON under /api/ (annotations.web.lockout).
+AXES_LOCKOUT_CALLABLE = "annotations.web.lockout.lockout_response"
+# Axes' own reset would also wipe the address's failures on other usernames, and so let
+# anyone with an account of their own keep guessing another's password. A success
+# forgets that user's own failures instead (annotations.web.lockout).
+AXES_RESET_ON_SUCCESS = False
 
 # To standard error, for the process manager to collect. One line per request
 # (factcheck.middleware) unless LOG_REQUESTS is off; by default off with DEBUG,
@@ -187,6 +277,10 @@ LOGGING = {
     },
 }
 
+# Error reports (the debug page, 500 e-mails) hide DATABASE_URL, REDIS_URL, anything
+# named like a key, token, password or secret, and the password inside any address.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "factcheck.reporting.CredentialsFilter"
+
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 # The REST API under /api/: tokens for other systems, sessions for the site's own pages.
@@ -200,6 +294,24 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # JSON errors naming the field; the services' refusals as 400/403/409/412; no 500 pages.
     "EXCEPTION_HANDLER": "annotations.api.errors.exception_handler",
+    # JSON bodies only: a form-encoded or multipart body gets 415 (the browsable API
+    # posts JSON through its raw-data form).
+    "DEFAULT_PARSER_CLASSES": ["annotations.api.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # Requests per minute, counted in the cache (annotations.api.throttling); over the rate,
+    # 429 with Retry-After. Anonymous clients and failed tokens per address, users per user.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "annotations.api.throttling.AnonRateThrottle",
+        "annotations.api.throttling.UserRateThrottle",
+        "annotations.api.throttling.ScopedRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": envrate("THROTTLE_ANON", "60/min"),
+        "user": envrate("THROTTLE_USER", "1200/min"),
+        "failed_token": envrate("THROTTLE_FAILED_TOKEN", "20/min"),
+        "export": envrate("THROTTLE_EXPORT", "30/min"),
+    },
+    "NUM_PROXIES": PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Fact-check desk API",
@@ -222,6 +334,13 @@ SPECTACULAR_SETTINGS = {
         "ClaimKindEnum": "annotations.models.ClaimKind",
         "ClaimStatusEnum": "annotations.models.Status",
     },
+    # drf-spectacular's own enum hook, then the Idempotency-Key header on every POST.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "annotations.api.idempotency.document_idempotency_keys",
+        # 413, 415 and 429, which any operation may answer (annotations.api.errors).
+        "annotations.api.errors.document_refusals",
+    ],
     # Swagger UI and ReDoc from the sidecar package: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

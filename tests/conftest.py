@@ -4,18 +4,56 @@ alice and bob are reviewers, morgan is a moderator (staff, in the admin),
 charlie is an outsider: logged in, but in no group.
 """
 
+from collections.abc import Generator
+
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 
 from annotations.models import Article, Speaker
 
 from .factories import ArticleFactory, SpeakerFactory, UserFactory
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> Generator[None, None, None]:
+    """Run the tests on a transactional database after every other test but the browser's.
+
+    Such a test empties the database when it ends, the groups the migrations made too.
+    pytest-django puts them after the tests marked for the database, but not after
+    those that reach it only through request.getfixturevalue; the browser tests, which
+    are transactional too, go last (tests/browser/conftest.py).
+    """
+    result = yield
+
+    def order(item: pytest.Item) -> int:
+        if item.get_closest_marker("browser"):
+            return 2
+        marker = item.get_closest_marker("django_db")
+        transactional = marker is not None and (
+            marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
+        )
+        names = getattr(item, "fixturenames", ())
+        return int(bool(transactional or "transactional_db" in names or "live_server" in names))
+
+    items.sort(key=order)
+    return result
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings) -> None:
     # Real hashing costs a tenth of a second per user; tests make hundreds.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache(settings) -> None:
+    # The API's throttles and the login lockout count in the cache, which outlives a
+    # test's database transaction: each test starts with an empty local-memory cache,
+    # whatever REDIS_URL says (tests that want Redis ask for it).
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+    cache.clear()
 
 
 @pytest.fixture

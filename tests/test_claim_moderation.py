@@ -86,10 +86,11 @@ def test_delete_removes_a_draft(alice, article):
     assert not Claim.objects.filter(pk=claim.pk).exists()
 
 
-def test_delete_removes_the_drafts_sources_and_verdicts(alice, bob, article):
+def test_delete_removes_the_drafts_sources_and_verdicts(alice, article):
+    # Only the author's own: others' work keeps a draft from deletion (test_claim_delete_others).
     claim = make_claim(user=alice, article=article, phrase=PHRASE)
-    services.source_add(claim=claim, user=bob, url="https://www.un.org/", stance="supports")
-    give_verdict(claim, bob)
+    services.source_add(claim=claim, user=alice, url="https://www.un.org/", stance="supports")
+    give_verdict(claim, alice)
 
     services.claim_delete(claim=claim, user=alice)
 
@@ -107,12 +108,12 @@ def test_delete_records_who_deleted_in_the_history(alice, article):
     assert deletion.history_change_reason is None
 
 
-def test_delete_records_its_sources_and_verdicts_as_deleted_with_the_claim(alice, bob, article):
+def test_delete_records_its_sources_and_verdicts_as_deleted_with_the_claim(alice, article):
     claim = make_claim(user=alice, article=article, phrase=PHRASE)
     source = services.source_add(
-        claim=claim, user=bob, url="https://www.un.org/", stance="supports"
+        claim=claim, user=alice, url="https://www.un.org/", stance="supports"
     )
-    verdict = give_verdict(claim, bob)
+    verdict = give_verdict(claim, alice)
 
     services.claim_delete(claim=claim, user=alice)
 

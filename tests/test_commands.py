@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.http import HttpRequest
 
 from annotations.models import Article, Claim
 
@@ -25,8 +26,9 @@ def test_setup_demo_loads_the_article_and_prints_working_logins(db, debug) -> No
     output = _run("setup_demo", password="s3cret-demo")
     assert "demo-reviewer / s3cret-demo" in output
     assert "demo-moderator / s3cret-demo" in output
-    reviewer = authenticate(username="demo-reviewer", password="s3cret-demo")
-    moderator = authenticate(username="demo-moderator", password="s3cret-demo")
+    # The login lockout (django-axes) needs the request that logs in.
+    reviewer = authenticate(HttpRequest(), username="demo-reviewer", password="s3cret-demo")
+    moderator = authenticate(HttpRequest(), username="demo-moderator", password="s3cret-demo")
     assert reviewer is not None and moderator is not None
     assert reviewer.groups.filter(name="Reviewers").exists() and not reviewer.is_staff
     assert moderator.is_staff and moderator.has_perm("annotations.moderate_claim")

@@ -2,7 +2,9 @@
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
+from annotations import services
 from annotations.models import Claim, Source, Speaker, SpeakerAlias, Verdict
 
 from .factories import give_verdict, make_claim, make_claim_in_review
@@ -45,10 +47,37 @@ def test_a_rejected_claim_without_a_reason_is_refused(claim):
     refused(Claim, claim.pk, status=Claim.Status.REJECTED, rejection_reason="")
 
 
-def test_a_rejected_claim_with_a_reason_is_accepted(claim):
-    Claim.objects.filter(pk=claim.pk).update(status=Claim.Status.REJECTED, rejection_reason="No.")
+def test_a_rejected_claim_with_a_reason_is_accepted(claim, morgan):
+    Claim.objects.filter(pk=claim.pk).update(
+        status=Claim.Status.REJECTED,
+        rejection_reason="No.",
+        moderated_by=morgan,
+        moderated_at=timezone.now(),
+    )
 
     assert Claim.objects.get(pk=claim.pk).status == Claim.Status.REJECTED
+
+
+def test_a_rejected_claim_without_who_or_when_is_refused(claim, morgan):
+    refused(Claim, claim.pk, status=Claim.Status.REJECTED, rejection_reason="No.")
+    refused(
+        Claim, claim.pk, status=Claim.Status.REJECTED, rejection_reason="No.", moderated_by=morgan
+    )
+    refused(
+        Claim,
+        claim.pk,
+        status=Claim.Status.REJECTED,
+        rejection_reason="No.",
+        moderated_at=timezone.now(),
+    )
+
+
+@pytest.mark.parametrize("missing", ["moderated_at", "moderated_by"])
+def test_a_verified_claim_without_who_or_when_is_refused(alice, bob, morgan, article, missing):
+    claim = make_claim_in_review(user=alice, article=article, phrase="mostly fighters")
+    services.claim_verify(claim=claim, user=morgan, verdict=give_verdict(claim, bob))
+
+    refused(Claim, claim.pk, **{missing: None})
 
 
 def test_a_claim_without_a_speaker_is_refused_unless_the_article_speaks(alice, article, opposition):

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from annotations import services
 from annotations.models import Article, Claim, Speaker
 
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SHARED_SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "homs-article.txt"
 
 
@@ -20,7 +21,7 @@ def seed(db) -> Article:
 
 @pytest.fixture
 def demo(seed: Article) -> Article:
-    call_command("loaddata", "demo_claims", verbosity=0)
+    call_command("loaddata", "homs_demo_claims", verbosity=0)
     return seed
 
 
@@ -127,3 +128,15 @@ def test_the_demo_cues_point_at_the_attributing_verbs(demo: Article) -> None:
         for c in Claim.objects.exclude(speaker=None)
     }
     assert cues == {"Opposition sources": "say", "Regime representatives": "said"}
+
+
+@pytest.mark.django_db
+def test_every_fixture_loads_in_one_command_in_alphabetical_order() -> None:
+    # What the shell makes of `manage.py loaddata fixtures/*.json`.
+    paths = sorted(str(path) for path in FIXTURES.glob("*.json"))
+    assert len(paths) == 2
+
+    call_command("loaddata", *paths, verbosity=0)
+
+    assert Article.objects.count() == 1
+    assert Claim.objects.count() == 3

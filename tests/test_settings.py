@@ -1,5 +1,6 @@
 """Settings read from the environment, checked in a fresh interpreter each time."""
 
+import json
 import os
 import subprocess
 import sys
@@ -42,6 +43,49 @@ def test_debug_off_without_a_secret_key_refuses_to_start() -> None:
     assert "SECRET_KEY is not set" in result.stderr
 
 
+def _read_settings(*names: str, **env: str) -> dict:
+    code = (
+        "import json; from django.conf import settings; "
+        f"print(json.dumps({{name: getattr(settings, name) for name in {list(names)!r}}}))"
+    )
+    result = _manage("shell", "--no-imports", "-c", code, **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_debug_is_off_when_the_variable_is_unset() -> None:
+    found = _read_settings("DEBUG", "SECURE_SSL_REDIRECT", SECRET_KEY=PRODUCTION["SECRET_KEY"])
+
+    assert found == {"DEBUG": False, "SECURE_SSL_REDIRECT": True}
+
+
+def test_with_nothing_set_the_site_refuses_to_start_and_says_how_to_develop() -> None:
+    result = _manage("check")
+
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+    assert "DEBUG=true uses a development key (make run sets it)" in result.stderr
+
+
+def test_debug_true_gives_a_developers_conveniences() -> None:
+    found = _read_settings(
+        "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT", DEBUG="true"
+    )
+
+    assert found["DEBUG"] is True
+    assert found["SECRET_KEY"].startswith("development-only")
+    assert found["ALLOWED_HOSTS"] == ["127.0.0.1", "localhost", "[::1]"]
+    assert found["SECURE_SSL_REDIRECT"] is False
+
+
+def test_the_tests_read_the_development_settings_and_run_with_debug_off(settings) -> None:
+    # pyproject.toml sets DEBUG=true for the settings module; pytest-django turns DEBUG off.
+    assert os.environ["DEBUG"] == "true"
+    assert settings.DEBUG is False
+    assert settings.SECRET_KEY.startswith("development-only")
+    assert settings.SECURE_SSL_REDIRECT is False
+
+
 def test_a_debug_value_that_is_not_a_boolean_is_named() -> None:
     result = _manage("check", DEBUG="maybe")
     assert result.returncode != 0
@@ -60,6 +104,7 @@ def test_database_url_selects_postgresql_through_psycopg() -> None:
         "-c",
         code,
         DATABASE_URL="postgres://desk:pw@db.example.org:5433/factcheck",
+        DEBUG="true",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
@@ -72,7 +117,7 @@ def test_database_url_selects_postgresql_through_psycopg() -> None:
 
 def test_without_database_url_the_site_uses_sqlite_in_the_project_folder() -> None:
     code = "from django.conf import settings; print(settings.DATABASES['default']['NAME'])"
-    environ_without_url = {"DATABASE_URL": ""}
+    environ_without_url = {"DATABASE_URL": "", "DEBUG": "true"}
     result = _manage("shell", "--no-imports", "-c", code, **environ_without_url)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == str(ROOT / "db.sqlite3")

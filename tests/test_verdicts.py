@@ -1,15 +1,21 @@
 """verdict_give: one current verdict per reviewer per claim, on the documented scale."""
 
+import threading
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.utils import timezone
 
 from annotations import services
 from annotations.models import Claim, Verdict
 
-from .factories import give_verdict, make_claim_in_review
+from .factories import UserFactory, give_verdict, make_claim_in_review
+
+ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 
 @pytest.fixture
@@ -130,6 +136,91 @@ def test_giving_a_verdict_bumps_the_claims_updated_at(claim, bob):
     claim.refresh_from_db()
     assert claim.updated_at > before
     assert claim.version == 1
+
+
+# The claim's stored count of its verdicts -----------------------------------------
+
+
+def stored_count(claim: Claim) -> int:
+    return Claim.objects.values_list("verdict_count", flat=True).get(pk=claim.pk)
+
+
+def test_a_new_claim_counts_no_verdicts(claim):
+    assert stored_count(claim) == 0
+
+
+def test_each_new_verdict_adds_one_to_the_claims_count(claim, alice, bob):
+    give_verdict(claim, bob)
+    assert stored_count(claim) == 1
+
+    give_verdict(claim, alice)
+    assert stored_count(claim) == 2 == claim.verdicts.count()
+
+
+def test_a_replaced_verdict_leaves_the_claims_count(claim, bob):
+    give_verdict(claim, bob, rating=Verdict.Rating.TRUE)
+
+    give_verdict(claim, bob, rating=Verdict.Rating.FALSE)  # replaced
+    give_verdict(claim, bob, rating=Verdict.Rating.FALSE)  # given again unchanged
+
+    assert stored_count(claim) == 1 == claim.verdicts.count()
+
+
+def test_a_refused_verdict_leaves_the_claims_count(claim, bob):
+    with pytest.raises(ValidationError):
+        services.verdict_give(claim=claim, user=bob, rating="nope", rationale="Checked.")
+
+    assert stored_count(claim) == 0
+
+
+def test_counting_writes_no_history_of_the_claim(claim, bob):
+    records = claim.history.count()
+
+    give_verdict(claim, bob)
+
+    assert claim.history.count() == records
+    assert "verdict_count" not in {f.name for f in Claim.history.model._meta.get_fields()}
+
+
+def test_an_edit_of_a_claim_read_before_a_verdict_keeps_the_count(claim, alice, bob):
+    read_before = Claim.objects.get(pk=claim.pk)
+    give_verdict(claim, bob)
+
+    services.claim_update(
+        claim=read_before, user=alice, expected_version=read_before.version, note="Edited."
+    )
+
+    assert stored_count(claim) == 1
+
+
+@pytest.mark.skipif(
+    not ON_POSTGRES,
+    reason="needs PostgreSQL: SQLite locks the whole database, so its writers never overlap "
+    "(set DATABASE_URL=postgres://... to run it)",
+)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_reviewers_giving_verdicts_at_once_leave_the_right_count(claim, alice):
+    reviewers = [alice, *(UserFactory(groups=["Reviewers"]) for _ in range(5))]
+    start = threading.Barrier(len(reviewers))
+    errors: list[BaseException] = []
+
+    def give(reviewer: User) -> None:
+        try:
+            start.wait(timeout=10)
+            give_verdict(claim, reviewer)
+        except Exception as exc:  # reported by the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()  # each thread has a connection of its own
+
+    threads = [threading.Thread(target=give, args=(r,)) for r in reviewers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert errors == []
+    assert stored_count(claim) == len(reviewers) == claim.verdicts.count()
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,7 @@ from django.template.response import TemplateResponse
 from django.utils.safestring import SafeString
 
 from .. import services
-from ..models import Claim, Verdict
+from ..models import RATIONALE_MAX, REASON_MAX, Claim, Verdict
 from ..text import clip
 from .base import quote_in_context
 from .forms import add_refusal
@@ -66,7 +66,10 @@ class VerifyClaimForm(ClaimActionForm):
         label="Your rating", choices=[("", "---------"), *Verdict.Rating.choices], required=False
     )
     rationale = forms.CharField(
-        label="Your rationale", widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label="Your rationale",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=RATIONALE_MAX,
     )
 
     def __init__(self, *args: Any, claim: Claim, **kwargs: Any) -> None:
@@ -103,7 +106,9 @@ class ReasonForm(forms.Form):
     """The one reason recorded on every claim of a bulk rejection or reopening."""
 
     # Not required here: the service refuses an empty reason with its own words.
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 4, "cols": 80}), required=False)
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}), required=False, max_length=REASON_MAX
+    )
 
 
 # Actions -----------------------------------------------------------------------

@@ -18,7 +18,7 @@ from simple_history.models import DeletedObject, HistoricalChanges, ModelChange
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from .. import services
-from ..models import CONTEXT_CHARS, Claim
+from ..models import CONTEXT_CHARS, TEXT_LIMITS, Claim
 from ..text import clip
 from .forms import ServiceModelForm, refusal_messages
 
@@ -60,6 +60,14 @@ class DeskAdmin(SimpleHistoryAdmin):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
         return actions
+
+    def formfield_for_dbfield(
+        self, db_field: models.Field, request: HttpRequest, **kwargs: Any
+    ) -> Any:
+        # A text column the database leaves unbounded gets the services' limit.
+        if limit := TEXT_LIMITS.get((db_field.model._meta.model_name, db_field.name)):
+            kwargs.setdefault("max_length", limit)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_form(
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any

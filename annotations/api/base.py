@@ -1,4 +1,5 @@
-"""What every resource of the API shares: role checks, JSON by orjson, id-ordered cursor pages."""
+"""What every resource of the API shares: role checks, JSON by orjson, id-ordered cursor pages,
+Idempotency-Key on POSTs."""
 
 from typing import Any
 
@@ -12,6 +13,7 @@ from rest_framework.serializers import BaseSerializer, Serializer
 from rest_framework.views import APIView
 from rest_framework.viewsets import GenericViewSet
 
+from .idempotency import IdempotentPostMixin
 from .pagination import IdCursorPagination
 from .renderers import OrjsonRenderer
 
@@ -39,7 +41,8 @@ class RolePermission(BasePermission):
 
 # Comments, not docstrings, on the base classes: the schema would show a docstring on
 # every operation. Authentication is the settings' (DRF's token, then the session).
-class DeskViewSet(GenericViewSet):
+# Every POST honours an Idempotency-Key header (idempotency.py).
+class DeskViewSet(IdempotentPostMixin, GenericViewSet):
     permission_classes = [*GenericViewSet.permission_classes, RolePermission]
     renderer_classes = [
         OrjsonRenderer,

@@ -30,11 +30,9 @@ from .serializers import (
 )
 
 
-def _claim_response(
-    claim: Claim, code: int = status.HTTP_200_OK, *, created: bool = False, **headers: str
-) -> Response:
+def _claim_response(claim: Claim, code: int = status.HTTP_200_OK, **headers: str) -> Response:
     return Response(
-        selectors.claim_api_data(claim, created=created),
+        selectors.claim_api_data(claim),
         status=code,
         headers={"ETag": claim_etag(claim.version), **headers},
     )
@@ -131,6 +129,8 @@ def _claim_answer(description: str) -> OpenApiResponse:
     ),
     destroy=extend_schema(
         summary="Delete your own draft",
+        description="Not one that others added sources or verdicts to: a moderator can "
+        "withdraw that one instead (403 says so).",
         responses={204: OpenApiResponse(description="Deleted."), **error_answers(404)},
     ),
 )
@@ -144,6 +144,7 @@ class ClaimViewSet(DeskViewSet):
         "verify": "annotations.moderate_claim",
         "reject": "annotations.moderate_claim",
         "reopen": "annotations.moderate_claim",
+        "withdraw": "annotations.moderate_claim",
     }
     input_serializers = {
         "create": ClaimCreateInput,
@@ -151,6 +152,7 @@ class ClaimViewSet(DeskViewSet):
         "verify": ClaimVerifyInput,
         "reject": ReasonInput,
         "reopen": ReasonInput,
+        "withdraw": ReasonInput,
     }
     output_serializer = ClaimOutput
 
@@ -170,7 +172,7 @@ class ClaimViewSet(DeskViewSet):
         claim = services.claim_create(user=request.user, **data)
         # The list's path and the id: what reverse("api-claim-detail") gives, without its cost.
         location = f"{request.path}{claim.pk}/"
-        return _claim_response(claim, status.HTTP_201_CREATED, created=True, Location=location)
+        return _claim_response(claim, status.HTTP_201_CREATED, Location=location)
 
     def partial_update(self, request: Request, pk: int) -> Response:
         claim = self.get_object()
@@ -234,4 +236,18 @@ class ClaimViewSet(DeskViewSet):
     def reopen(self, request: Request, pk: int) -> Response:
         reason = self.valid_input(ReasonInput, request.data)["reason"]
         claim = services.claim_reopen(claim=self.get_object(), user=request.user, reason=reason)
+        return _claim_response(claim)
+
+    @extend_schema(
+        operation_id="claims_withdraw",
+        summary="Withdraw a draft: reject it with a reason (moderators)",
+        description="For a draft its author may not delete because others added sources or "
+        "verdicts to it: it is rejected, and its sources and verdicts stay.",
+        parameters=[ETAG],
+        request=ReasonInput,
+        responses={200: _claim_answer("The claim, now rejected."), **error_answers(400, 404)},
+    )
+    def withdraw(self, request: Request, pk: int) -> Response:
+        reason = self.valid_input(ReasonInput, request.data)["reason"]
+        claim = services.claim_withdraw(claim=self.get_object(), user=request.user, reason=reason)
         return _claim_response(claim)

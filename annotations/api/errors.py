@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import HttpRequest, JsonResponse
@@ -38,11 +39,16 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return _stale_version_response(exc, context.get("request"))
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(_message_dict(exc))
+    elif isinstance(exc, RequestDataTooBig):
+        exc = PayloadTooLarge()
     elif isinstance(exc, IntegrityError) and (conflict := expected_conflict(exc)):
         # The services check these rules first; only two writes at once get here.
         logger.warning("Integrity error on %s answered with 409", conflict.constraint)
         exc = Conflict(conflict.detail)
     response = drf_exception_handler(exc, context)
+    if isinstance(exc, exceptions.Throttled) and response is not None:
+        # DRF sends Retry-After; the body names the wait too, as the login lockout's does.
+        response.data["retry_after"] = exc.wait
     if response is None and not settings.DEBUG:
         logger.exception("Unexpected error in the API", exc_info=exc)
         set_rollback()
@@ -51,6 +57,18 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             status=status.HTTP_500_INTERNAL_SERVER_ERROR,
         )
     return response
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+
+    def __init__(self) -> None:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        super().__init__(
+            f"The request body is larger than the {limit:,} bytes the API reads; nothing was "
+            "changed.",
+            "too_large",
+        )
 
 
 class Conflict(exceptions.APIException):
@@ -175,3 +193,60 @@ RACED = {
         ErrorOutput, description="The same was written at the same time; nothing was changed."
     )
 }
+
+
+def _detail_answer(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"detail": {"type": "string"}},
+                    "required": ["detail"],
+                }
+            }
+        },
+    }
+
+
+def document_refusals(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    """Add the refusals any operation of the API can meet to the schema, whatever its view says.
+
+    A drf-spectacular postprocessing hook (SPECTACULAR_SETTINGS): 429 when a rate
+    is exceeded; for an operation with a body, 413 (too large) and 415 (not JSON);
+    for one with query parameters, 400 (a NUL character in one is refused before
+    any view reads it). An optional filter sent empty counts as not sent (DRF
+    reads a query string as an HTML form does), which ``allowEmptyValue`` says; a
+    page size must be a number, and the exports read their own parameters.
+    """
+    too_many = _detail_answer("Too many requests: wait the seconds Retry-After names.")
+    too_many["headers"] = {
+        "Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait."}
+    }
+    for path, operations in result.get("paths", {}).items():
+        if not path.startswith("/api/"):
+            continue
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            responses.setdefault("429", too_many)
+            if "requestBody" in operation:
+                responses.setdefault(
+                    "413",
+                    _detail_answer(
+                        f"The body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes."
+                    ),
+                )
+                responses.setdefault("415", _detail_answer("The body is not JSON."))
+            query = [p for p in operation.get("parameters", []) if p.get("in") == "query"]
+            if query:
+                responses.setdefault(
+                    "400", _detail_answer("A query parameter holds a null character.")
+                )
+            if not path.startswith("/api/export/"):
+                for parameter in query:
+                    if not parameter.get("required") and parameter["name"] != "page_size":
+                        parameter["allowEmptyValue"] = True
+    return result

@@ -1,6 +1,7 @@
 """Sources and verdicts, under their claim: /api/claims/{id}/sources/ and …/verdicts/."""
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -130,8 +131,12 @@ class VerdictViewSet(ClaimChildViewSet):
     def create(self, request: Request, claim_id: int) -> Response:
         claim = self.get_claim()
         data = self.valid_input(VerdictInput, request.data)
-        had_one = Verdict.objects.filter(claim=claim, reviewer=request.user).exists()
-        verdict = services.verdict_give(claim=claim, user=request.user, **data)
+        # Under the claim's lock, which verdict_give takes too: of one reviewer's POSTs
+        # at once, the first makes the verdict (201) and the others replace it (200).
+        with transaction.atomic():
+            claim = services.lock_claim(claim)
+            had_one = Verdict.objects.filter(claim=claim, reviewer=request.user).exists()
+            verdict = services.verdict_give(claim=claim, user=request.user, **data)
         code = status.HTTP_200_OK if had_one else status.HTTP_201_CREATED
         return Response(VerdictOutput(verdict).data, status=code)
 

@@ -1,7 +1,9 @@
 """Lists are paged by cursor: a page never repeats or skips a row while others add rows."""
 
+import binascii
 import re
 from typing import Any
+from urllib import parse
 
 from rest_framework import exceptions
 from rest_framework.pagination import Cursor, CursorPagination
@@ -50,6 +52,9 @@ class IdCursorPagination(CursorPagination):
         return parameters
 
     def decode_cursor(self, request: Request) -> Cursor | None:
+        encoded = request.query_params.get(self.cursor_query_param)
+        if encoded is not None and not self.is_cursor(encoded):
+            raise exceptions.ValidationError({"cursor": [self.invalid_cursor_message]})
         try:
             cursor = super().decode_cursor(request)
         except exceptions.NotFound:
@@ -59,6 +64,20 @@ class IdCursorPagination(CursorPagination):
         if position is not None and not self.is_position(position):
             raise exceptions.ValidationError({"cursor": [self.invalid_cursor_message]})
         return cursor
+
+    def is_cursor(self, encoded: str) -> bool:
+        """Return whether ``encoded`` is built as the API builds cursors.
+
+        DRF's decoding skips what is not base64 (so ``%%%`` reads as the first
+        page) and ignores unknown keys; a cursor the API gave has neither.
+        """
+        try:
+            decoded = binascii.a2b_base64(encoded.encode("ascii"), strict_mode=True)
+            tokens = parse.parse_qsl(decoded.decode("ascii"), strict_parsing=bool(decoded))
+        except (ValueError, binascii.Error):  # UnicodeError is a ValueError
+            return False
+        keys = [key for key, _ in tokens]
+        return len(keys) == len(set(keys)) and set(keys) <= {"o", "r", "p"}
 
     def is_position(self, position: str) -> bool:
         """Return whether ``position`` is a value of the ordering field: here, an id."""

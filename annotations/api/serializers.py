@@ -13,7 +13,14 @@ from typing import Any, ClassVar
 from rest_framework import serializers
 
 from annotations.models import (
+    ARTICLE_TEXT_MAX,
     CONTEXT_CHARS,
+    EXCERPT_MAX,
+    NOTE_MAX,
+    QUOTE_MAX,
+    RATIONALE_MAX,
+    REASON_MAX,
+    RESTATEMENT_MAX,
     Article,
     Attribution,
     ClaimKind,
@@ -33,16 +40,77 @@ from annotations.shapes import CLAIM_FIELDS, ClaimField
 MAX_ID = 2**63 - 1
 
 
+# Strict types --------------------------------------------------------------
+# DRF turns 0 into "0", "12" into 12 and "yes" into True. In a JSON body each value
+# has a type of its own, so the API takes strings, whole numbers and booleans only as
+# themselves and refuses the rest, naming the field. Query parameters, which are all
+# strings, keep DRF's fields.
+
+
+class StringField(serializers.CharField):
+    """A string, and nothing that would become one; one that may not be blank has minLength 1."""
+
+    default_error_messages = {"not_a_string": "Not a valid string: send text in double quotes."}
+
+    def __init__(self, **kwargs: Any) -> None:
+        if not kwargs.get("allow_blank") and not kwargs.get("read_only"):
+            kwargs.setdefault("min_length", 1)  # what "may not be blank" means, in the schema
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("not_a_string")
+        return super().to_internal_value(data)
+
+
+class WholeNumberField(serializers.IntegerField):
+    """A JSON whole number: not a string of digits, a fraction or a boolean."""
+
+    default_error_messages = {
+        "not_a_number": "A valid integer is required: send digits without quotes."
+    }
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("not_a_number")
+        return super().to_internal_value(data)
+
+
+class TrueFalseField(serializers.BooleanField):
+    """A JSON true or false: not "yes", 1 or "on"."""
+
+    default_error_messages = {
+        "not_a_boolean": "Must be a valid boolean: send true or false, without quotes."
+    }
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("not_a_boolean")
+        return data
+
+
+class RowField(serializers.PrimaryKeyRelatedField):
+    """A row named by its id, a JSON whole number."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(data)
+
+
 def _text(max_length: int | None = None, **kwargs: Any) -> serializers.CharField:
     """Return a text field kept exactly as sent: no trimming, blanks allowed."""
     kwargs.setdefault("required", False)
-    return serializers.CharField(
-        max_length=max_length, allow_blank=True, trim_whitespace=False, **kwargs
-    )
+    return StringField(max_length=max_length, allow_blank=True, trim_whitespace=False, **kwargs)
 
 
 def _offset(**kwargs: Any) -> serializers.IntegerField:
-    return serializers.IntegerField(min_value=0, max_value=MAX_OFFSET, **kwargs)
+    return WholeNumberField(min_value=0, max_value=MAX_OFFSET, **kwargs)
+
+
+def _id(**kwargs: Any) -> serializers.IntegerField:
+    """Return a field for a row's id in a body."""
+    return WholeNumberField(min_value=1, max_value=MAX_ID, **kwargs)
 
 
 def _username(source: str) -> serializers.CharField:
@@ -95,7 +163,11 @@ class ArticleDetailOutput(ArticleOutput):
 
 
 class ArticleCreateInput(serializers.Serializer):
-    text = serializers.CharField(trim_whitespace=False, help_text="The body text exactly as given.")
+    text = StringField(
+        trim_whitespace=False,
+        max_length=ARTICLE_TEXT_MAX,
+        help_text=f"The body text exactly as given (at most {ARTICLE_TEXT_MAX:,} characters).",
+    )
     title = _text(500)
     outlet = _text(200)
     byline = _text(300)
@@ -148,18 +220,18 @@ class SpeakerSearchOutput(SpeakerOutput):
 
 
 class SpeakerCreateInput(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
+    name = StringField(max_length=200)
     kind = serializers.ChoiceField(choices=SpeakerKind.choices)
     side = serializers.ChoiceField(choices=Side.choices, required=False, default=Side.UNKNOWN)
     role = _text(200)
     reference_url = _text(2000, help_text="A page that identifies the speaker, such as Wikidata.")
     aliases = serializers.ListField(
-        child=serializers.CharField(max_length=200), required=False, max_length=50
+        child=StringField(max_length=200), required=False, max_length=50
     )
 
 
 class SpeakerSearchInput(serializers.Serializer):
-    search = serializers.CharField(
+    search = StringField(
         required=False,
         max_length=200,
         help_text="Part of the speaker's name or of an alias (at most 200 characters). "
@@ -240,8 +312,11 @@ class FieldsDeclaredOnce(serializers.Serializer):
 CLAIM_WRITE_FIELDS: dict[str, serializers.Field] = {
     "start": _offset(help_text="Offset of the first character, in Unicode code points."),
     "end": _offset(help_text="Offset just past the last character, in Unicode code points."),
-    "quote": serializers.CharField(
-        trim_whitespace=False, help_text="The exact text between start and end."
+    "quote": StringField(
+        trim_whitespace=False,
+        max_length=QUOTE_MAX,
+        help_text="The exact text between start and end, which begin and end on whole "
+        "characters (a letter with its accents, an emoji with its modifiers, a flag).",
     ),
     "prefix": _text(
         help_text=f"Text just before the quote (the last {CONTEXT_CHARS} are checked)."
@@ -249,9 +324,9 @@ CLAIM_WRITE_FIELDS: dict[str, serializers.Field] = {
     "suffix": _text(
         help_text=f"Text just after the quote (the first {CONTEXT_CHARS} are checked)."
     ),
-    "restatement": _text(help_text="The checkable claim in your own words."),
+    "restatement": _text(RESTATEMENT_MAX, help_text="The checkable claim in your own words."),
     "kind": serializers.ChoiceField(choices=ClaimKind.choices, required=False),
-    "speaker": serializers.PrimaryKeyRelatedField(
+    "speaker": RowField(
         queryset=Speaker.objects.all(),
         allow_null=True,
         required=False,
@@ -261,7 +336,7 @@ CLAIM_WRITE_FIELDS: dict[str, serializers.Field] = {
     "cue": _text(200, help_text="The words that attribute, such as “said”."),
     "cue_start": _offset(required=False, allow_null=True),
     "cue_end": _offset(required=False, allow_null=True),
-    "note": _text(),
+    "note": _text(NOTE_MAX),
 }
 
 
@@ -271,18 +346,14 @@ class ClaimCreateInput(FieldsDeclaredOnce):
         # Ids, not PrimaryKeyRelatedFields, which would each cost a query (the article's
         # with its whole text): the service reads the slices of the text it checks and
         # the speaker in one query, and names either when it does not exist.
-        "speaker": serializers.IntegerField(
-            min_value=1,
-            max_value=MAX_ID,
+        "speaker": _id(
             allow_null=True,
             required=False,
             help_text="The speaker's id: who makes the claim; null only when the attribution "
             "is “author”.",
         ),
-        "article": serializers.IntegerField(
-            min_value=1, max_value=MAX_ID, help_text="The article's id."
-        ),
-        "submit": serializers.BooleanField(
+        "article": _id(help_text="The article's id."),
+        "submit": TrueFalseField(
             required=False, default=False, help_text="Send it straight to review."
         ),
     }
@@ -293,7 +364,7 @@ class ClaimUpdateInput(FieldsDeclaredOnce):
 
     declared = {
         **CLAIM_WRITE_FIELDS,
-        "version": serializers.IntegerField(
+        "version": WholeNumberField(
             required=False,
             min_value=1,
             max_value=MAX_OFFSET,
@@ -308,19 +379,22 @@ class ClaimUpdateInput(FieldsDeclaredOnce):
 
 
 class ClaimVerifyInput(serializers.Serializer):
-    verdict = serializers.IntegerField(
-        min_value=1, max_value=MAX_ID, help_text="The id of the verdict on this claim to publish."
-    )
+    verdict = _id(help_text="The id of the verdict on this claim to publish.")
 
 
 class ReasonInput(serializers.Serializer):
-    reason = serializers.CharField(max_length=5000, help_text="Recorded in the claim's history.")
+    reason = StringField(max_length=REASON_MAX, help_text="Recorded in the claim's history.")
 
 
 # Sources -------------------------------------------------------------------
 
 
 class SourceOutput(serializers.ModelSerializer):
+    # Not the model's URLField ("format: uri"): Django takes addresses such as
+    # internationalised domain names that are no URIs as JSON Schema reads them.
+    url = serializers.CharField(
+        read_only=True, help_text="The source's http:// or https:// address."
+    )
     added_by = _username("added_by.username")
 
     class Meta:
@@ -341,12 +415,12 @@ class SourceOutput(serializers.ModelSerializer):
 
 
 class SourceInput(serializers.Serializer):
-    url = serializers.CharField(max_length=2000, help_text="http:// or https:// address.")
+    url = StringField(max_length=2000, help_text="http:// or https:// address.")
     stance = serializers.ChoiceField(choices=Stance.choices)
     title = _text(500)
     publisher = _text(200)
     published_on = serializers.DateField(required=False, allow_null=True)
-    excerpt = _text(help_text="The passage that matters.")
+    excerpt = _text(EXCERPT_MAX, help_text="The passage that matters.")
 
 
 class SourceUpdateInput(SourceInput):
@@ -383,7 +457,7 @@ class VerdictOutput(serializers.ModelSerializer):
 
 class VerdictInput(serializers.Serializer):
     rating = serializers.ChoiceField(choices=Rating.choices)
-    rationale = serializers.CharField(max_length=20000, help_text="Why this rating.")
+    rationale = StringField(max_length=RATIONALE_MAX, help_text="Why this rating.")
 
 
 class VerdictUpdateInput(VerdictInput):

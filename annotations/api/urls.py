@@ -58,7 +58,7 @@ urlpatterns = [
             ClaimViewSet.as_view({"post": action}),
             name=f"api-claim-{action}",
         )
-        for action in ("submit", "verify", "reject", "reopen")
+        for action in ("submit", "verify", "reject", "reopen", "withdraw")
     ),
     path(
         "claims/<api_id:claim_id>/sources/",
@@ -84,6 +84,7 @@ urlpatterns = [
     path("docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),
     # The browsable API's log-in and log-out links.
     path("auth/", include("rest_framework.urls")),
-    # Any other path under /api/ gets a JSON 404 (but /api/export/ is the exports' own).
-    re_path(r"^(?!export(?:/|$))(?P<path>.*)$", api_not_found),
+    # Any other path under /api/ gets a JSON 404 (but /api/export/ is the exports' own),
+    # whatever characters it holds: newlines too, which "." and "$" would let through.
+    re_path(r"^(?!export/\Z)(?P<path>[\s\S]*)\Z", api_not_found),
 ]

@@ -105,6 +105,10 @@ def verified_claims(
             return
         sources = _sources_of(claims, rows)
         articles, speakers, reviewers = shared.for_rows(rows)
+        # The whole page is built before any of it is yielded: the endpoint reads
+        # the first page before it answers, so a bad row there is a JSON 500
+        # rather than a file cut short.
+        page: list[ExportClaim] = []
         for row in rows:
             created = moment(row[created_at])
             updated = moment(row[updated_at])
@@ -112,23 +116,26 @@ def verified_claims(
             if not created.tzinfo is updated.tzinfo is verified.tzinfo is UTC:
                 created, updated, verified = map(in_utc, (created, updated, verified))
             speaker_id = row[speaker_at]
-            yield new_claim(
-                (
-                    *row[:created_at],
-                    created,
-                    updated,
-                    verified,
-                    *row[verified_at + 1 : article_at],
-                    articles[row[article_at]],
-                    None if speaker_id is None else speakers[speaker_id],
-                    reviewers[row[reviewer_at]],
-                    sources.get(row[0], []),
+            page.append(
+                new_claim(
+                    (
+                        *row[:created_at],
+                        created,
+                        updated,
+                        verified,
+                        *row[verified_at + 1 : article_at],
+                        articles[row[article_at]],
+                        None if speaker_id is None else speakers[speaker_id],
+                        reviewers[row[reviewer_at]],
+                        sources.get(row[0], []),
+                    )
                 )
             )
+        yield from page
         if len(rows) < batch_size:
             return
         last_id = rows[-1][0]
-        del rows, sources  # let the page go before the next one is read
+        del rows, sources, page  # let the page go before the next one is read
 
 
 def _sources_of(

@@ -173,8 +173,8 @@ def from_claim(
     declared = next((f for f in shapes.CLAIM_FIELDS if f.name == name), None)
     if declared is None or not declared.exported:
         raise ValueError(f"The claim's field {name!r} is not declared exported in shapes.py.")
-    if declared.expression is not None or len(declared.path) > 1:
-        # The reader reads the claim's columns, not its annotations or its joins.
+    if len(declared.path) > 1:
+        # The reader reads the claim's columns, not its joins.
         raise ValueError(f"The claim's field {name!r} is not a column of the claim's own.")
     return Field(
         export_name or name,

@@ -1,5 +1,7 @@
 """GET /api/export/: every verified claim, streamed in id order, in the format asked for."""
 
+from itertools import chain
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import StreamingHttpResponse
@@ -47,6 +49,28 @@ _EXPORT_PARAMETERS = [
     ),
 ]
 
+W3C_COLLECTION_SCHEMA = {
+    "type": "object",
+    "required": ["@context", "id", "type", "first", "total"],
+    "properties": {
+        "@context": {"type": "string"},
+        "id": {"type": "string"},
+        "type": {"type": "string", "enum": ["AnnotationCollection"]},
+        "label": {"type": "string"},
+        "last": {"type": "string"},
+        "total": {"type": "integer", "minimum": 0},
+        "first": {
+            "type": "object",
+            "properties": {
+                "id": {"type": "string"},
+                "type": {"type": "string", "enum": ["AnnotationPage"]},
+                "startIndex": {"type": "integer"},
+                "items": {"type": "array", "items": {"type": "object"}},
+            },
+        },
+    },
+}
+
 _EXPORT_RESPONSES = {
     (200, "application/json"): OpenApiResponse(JSON_SCHEMA, description="json"),
     (200, "application/x-ndjson"): OpenApiResponse(
@@ -55,7 +79,12 @@ _EXPORT_RESPONSES = {
     (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="csv"),
     (200, LD_JSON): OpenApiResponse(
         {"type": "array", "items": {"type": "object"}},
-        description="claimreview (or w3c, with the Web Annotation profile): JSON-LD.",
+        description="claimreview: a JSON-LD list of ClaimReview objects.",
+    ),
+    (200, FORMATS["w3c"].content_type): OpenApiResponse(
+        W3C_COLLECTION_SCHEMA,
+        description="w3c: one AnnotationCollection whose first AnnotationPage holds every "
+        "annotation.",
     ),
     (400, "application/json"): OpenApiResponse(
         OpenApiTypes.OBJECT,
@@ -82,6 +111,8 @@ class ExportView(APIView):
     permission_classes = [CanExport]
     renderer_classes = [JSONRenderer]  # for errors only: the export is streamed as is
     content_negotiation_class = ErrorsAsJSON
+    # A tighter rate than other requests' (THROTTLE_EXPORT): each pull reads every claim.
+    throttle_scope = "export"
 
     @extend_schema(
         operation_id="export_claims",
@@ -108,9 +139,11 @@ class ExportView(APIView):
                 raise exceptions.ValidationError({"updated_since": [str(exc)]}) from None
         context = ExportContext.for_request(request, updated_since=updated_since)
         claims = verified_claims(updated_since=updated_since)
-        response = StreamingHttpResponse(
-            stream_bytes(fmt, claims, context), content_type=fmt.content_type
-        )
+        # The first chunk is made before the answer starts, which reads and builds the
+        # first page of claims: an error there is a JSON 500, not a file cut short.
+        chunks = stream_bytes(fmt, claims, context)
+        first = next(chunks, b"")
+        response = StreamingHttpResponse(chain([first], chunks), content_type=fmt.content_type)
         response["Content-Disposition"] = (
             f"{'attachment' if fmt.name == 'csv' else 'inline'}; "
             f'filename="verified-claims.{fmt.extension}"'

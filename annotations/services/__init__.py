@@ -28,7 +28,7 @@ from .claims import (
     claim_submit,
     claim_update,
 )
-from .common import StaleVersion, text_sha256
+from .common import StaleVersion, lock_claim, text_sha256
 from .evidence import (
     SOURCE_FIELDS,
     check_verdict,
@@ -40,12 +40,15 @@ from .evidence import (
 from .moderation import (
     REJECT_REASON_NEEDED,
     REOPEN_REASON_NEEDED,
+    WITHDRAW_REASON_NEEDED,
     check_reject,
     check_reopen,
     check_verify,
+    check_withdraw,
     claim_reject,
     claim_reopen,
     claim_verify,
+    claim_withdraw,
     claims_reject,
     claims_reopen,
     claims_verify,
@@ -62,6 +65,7 @@ __all__ = [
     "RESTATEMENT_NEEDED",
     "SOURCE_FIELDS",
     "SPEAKER_FIELDS",
+    "WITHDRAW_REASON_NEEDED",
     "CheckedSpan",
     "StaleVersion",
     "article_create",
@@ -74,6 +78,7 @@ __all__ = [
     "check_speaker",
     "check_verdict",
     "check_verify",
+    "check_withdraw",
     "claim_create",
     "claim_delete",
     "claim_reject",
@@ -81,9 +86,11 @@ __all__ = [
     "claim_submit",
     "claim_update",
     "claim_verify",
+    "claim_withdraw",
     "claims_reject",
     "claims_reopen",
     "claims_verify",
+    "lock_claim",
     "source_add",
     "source_remove",
     "source_update",

@@ -8,8 +8,15 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from ..models import Article
-from .common import history_context, raise_errors, reject_unknown, require, text_sha256
+from ..models import ARTICLE_TEXT_MAX, Article
+from .common import (
+    check_length,
+    history_context,
+    raise_errors,
+    reject_unknown,
+    require,
+    text_sha256,
+)
 
 ARTICLE_FIELDS = ("title", "outlet", "byline", "url", "published_on", "language", "text")
 
@@ -55,6 +62,8 @@ def check_article(
     errors: dict[str, Any] = {}
     if not article.text.strip():
         errors["text"] = "The article has no text: paste its body text."
+    elif len(article.text) > ARTICLE_TEXT_MAX:
+        check_length(errors, "text", article.text, ARTICLE_TEXT_MAX, "text")
     elif (
         twin := Article.objects.exclude(pk=article.pk)
         .filter(text_sha256=article.text_sha256)

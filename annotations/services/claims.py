@@ -8,16 +8,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import regex
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
 from .. import permissions
-from ..models import CONTEXT_CHARS, Article, Claim, Speaker
+from ..models import CONTEXT_CHARS, NOTE_MAX, QUOTE_MAX, RESTATEMENT_MAX, Article, Claim, Speaker
 from ..text import clip
 from .common import (
     StaleVersion,
     check_choice,
+    check_length,
     history_context,
     lock_claim,
     raise_errors,
@@ -27,6 +29,11 @@ from .common import (
     wrong_status,
 )
 
+DRAFT_WORKED_ON = (
+    "Others have added sources or verdicts to this draft, and deleting it would delete "
+    "their work. A moderator can withdraw it instead: it is rejected with a reason, and "
+    "everything on it stays on the record."
+)
 RESTATEMENT_NEEDED = "Write the checkable claim in your own words before submitting it for review."
 # What a reviewer may write of a claim: on purpose fewer than shapes.CLAIM_FIELDS gives.
 # The highlight itself; the rest of CLAIM_FIELDS is what the reviewer says about it.
@@ -94,6 +101,7 @@ def check_claim(
         errors["end"] = f"The end offset ({end}) must be greater than the start offset ({start})."
     if not quote.strip():
         errors["quote"] = "The quote is empty: highlight the words of the claim."
+    check_length(errors, "quote", quote, QUOTE_MAX, "quote")
     has_cue_span = cue_start is not None or cue_end is not None
     if has_cue_span:
         if cue_start is None or cue_end is None:
@@ -112,12 +120,14 @@ def check_claim(
     lo = max(0, start - CONTEXT_CHARS)
     spans = [(lo, end + CONTEXT_CHARS - lo)]
     if has_cue_span:
-        spans.append((cue_start, cue_end - cue_start))
+        # The cue with a little text either side, to tell where its characters begin and end.
+        cue_lo = max(0, cue_start - CONTEXT_CHARS)
+        spans.append((cue_lo, cue_end + CONTEXT_CHARS - cue_lo))
     speaker_id = speaker if isinstance(speaker, int) else None
     read = _read_article(article_id, spans, speaker_id=speaker_id, lock=lock)
     if read is None:
         raise ValidationError({"article": f"There is no article {article_id}."})
-    length, (window, *cue_slice), found_speaker = read
+    length, (window, *cue_window), found_speaker = read
     if speaker_id is not None and found_speaker is None:
         errors["speaker"] = f"There is no speaker {speaker_id}."
     if end > length:
@@ -141,6 +151,8 @@ def check_claim(
         )
     elif not found.strip():
         errors["quote"] = "The highlighted text is only white space."
+    else:
+        errors.update(_whole_characters(window, lo, start, end, ("start", "end"), "highlight"))
     # A client may send less context than we keep, but what it sends must match.
     # Only the CONTEXT_CHARS nearest the quote are compared and kept.
     if prefix and not actual_prefix.endswith(prefix[-CONTEXT_CHARS:]):
@@ -149,18 +161,68 @@ def check_claim(
         errors["suffix"] = f"The text after the quote is “{actual_suffix}”, not “{suffix}”."
     cue_text = cue
     if has_cue_span:
-        if cue and cue != cue_slice[0]:
+        cue_text = cue_window[0][cue_start - cue_lo : cue_end - cue_lo]
+        if cue and cue != cue_text:
             errors["cue"] = (
                 f"The text at the cue's offsets {cue_start}–{cue_end} is "
-                f"“{clip(cue_slice[0])}”, not “{clip(cue)}”."
+                f"“{clip(cue_text)}”, not “{clip(cue)}”."
             )
-        cue_text = cue_slice[0]
         if len(cue_text) > 200:
             errors["cue_end"] = "The cue's span is longer than 200 characters."
+        else:
+            errors.update(
+                _whole_characters(
+                    cue_window[0], cue_lo, cue_start, cue_end, ("cue_start", "cue_end"), "cue"
+                )
+            )
     raise_errors(errors)
     return CheckedSpan(
         prefix=actual_prefix, suffix=actual_suffix, cue=cue_text, speaker=found_speaker
     )
+
+
+# One user-perceived character: a letter with its accents, an emoji with its modifiers, a flag.
+GRAPHEME = regex.compile(r"\X")
+
+
+def _whole_characters(
+    window: str, lo: int, start: int, end: int, fields: tuple[str, str], what: str
+) -> dict[str, str]:
+    """Return errors for the ends of the span ``start``–``end`` that cut a character in two.
+
+    Characters are Unicode extended grapheme clusters, as the page's selections
+    count them (Intl.Segmenter). ``window`` is the text from offset ``lo``, with
+    CONTEXT_CHARS either side of the span: enough to find the clusters at its ends.
+    """
+    cut_start = _cluster_cut(window, start - lo, whole_text=lo == 0)
+    cut_end = _cluster_cut(window, end - lo, whole_text=lo == 0)
+    if cut_start is None and cut_end is None:
+        return {}
+    wide_start = lo + cut_start[0] if cut_start else start
+    wide_end = lo + cut_end[1] if cut_end else end
+    message = (
+        f"The {what} {start}–{end} cuts a character in two; the nearest whole characters "
+        f"are {wide_start}–{wide_end}."
+    )
+    return {field: message for field, cut in zip(fields, (cut_start, cut_end), strict=True) if cut}
+
+
+def _cluster_cut(window: str, at: int, *, whole_text: bool) -> tuple[int, int] | None:
+    """Return the bounds of the character that offset ``at`` of ``window`` falls inside, if any.
+
+    The window may begin inside a character (``whole_text`` false): clusters are
+    then counted from its first white space before ``at``, where one always begins
+    (and a run of flags is paired correctly).
+    """
+    if at <= 0 or at >= len(window):
+        return None  # the window's ends are the text's, or CONTEXT_CHARS away from the span
+    begin = 0
+    if not whole_text and (space := regex.search(r"\s", window[:at])):
+        begin = space.start()
+    for match in GRAPHEME.finditer(window, begin):
+        if match.end() > at:
+            return None if match.start() == at else match.span()
+    return None
 
 
 # No article's text is this long (PostgreSQL keeps at most 1 GB in a text), and
@@ -248,6 +310,8 @@ def claim_create(
     require(permissions.can_create_claim(user), "You may not create claims.")
     article_id = article if isinstance(article, int) else article.pk
     restatement = restatement.strip()
+    note = note.strip()
+    _check_wording(restatement=restatement, note=note)
     checked = check_claim(
         article_id=article_id,
         start=start,
@@ -278,7 +342,7 @@ def claim_create(
         cue=checked.cue,
         cue_start=cue_start,
         cue_end=cue_end,
-        note=note.strip(),
+        note=note,
         created_by=user,
         status=Claim.Status.IN_REVIEW if submit else Claim.Status.DRAFT,
     )
@@ -289,6 +353,14 @@ def claim_create(
     with history_context(user):
         claim.save()
     return claim
+
+
+def _check_wording(*, restatement: str, note: str) -> None:
+    """Refuse a restatement or a note longer than the desk keeps."""
+    errors: dict[str, Any] = {}
+    check_length(errors, "restatement", restatement, RESTATEMENT_MAX, "restatement")
+    check_length(errors, "note", note, NOTE_MAX, "note")
+    raise_errors(errors)
 
 
 def check_claim_update(
@@ -320,6 +392,7 @@ def check_claim_update(
     values.update(changes)
     for field in ("restatement", "note", "cue"):
         values[field] = values[field].strip()
+    _check_wording(restatement=values["restatement"], note=values["note"])
     span_moved = any(f in changes for f in ("start", "end", "quote"))
     checked = check_claim(
         article_id=claim.article_id,
@@ -385,8 +458,11 @@ def claim_delete(*, claim: Claim, user: AbstractBaseUser) -> None:
         permissions.can_delete_claim(user, claim),
         "You may only delete your own drafts; a submitted claim stays on the record.",
     )
+    sources, verdicts = list(claim.sources.all()), list(claim.verdicts.all())
+    contributors = [s.added_by_id for s in sources] + [v.reviewer_id for v in verdicts]
+    require(not permissions.others_worked_on(user, contributors), DRAFT_WORKED_ON)
     with history_context(user, "Claim deleted"):
-        for row in [*claim.sources.all(), *claim.verdicts.all()]:
+        for row in [*sources, *verdicts]:
             row.delete()
     with history_context(user):
         claim.delete()

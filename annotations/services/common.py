@@ -96,6 +96,14 @@ def check_choice(errors: dict[str, Any], field: str, value: str, choices: Any, w
         errors[field] = f"“{value}” is not a {what}; choose one of: {labels}."
 
 
+def check_length(errors: dict[str, Any], field: str, value: str, limit: int, what: str) -> None:
+    """Add an error for ``field`` if ``value`` is longer than ``limit`` characters."""
+    if len(value) > limit:
+        errors[field] = (
+            f"The {what} is {len(value):,} characters long; it may have at most {limit:,}."
+        )
+
+
 def raise_errors(errors: dict[str, Any]) -> None:
     if errors:
         raise ValidationError(errors)

@@ -6,12 +6,14 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from .. import permissions
-from ..models import Claim, Source, Verdict
+from ..models import EXCERPT_MAX, RATIONALE_MAX, Claim, Source, Verdict
 from .common import (
     check_choice,
+    check_length,
     history_context,
     lock_claim,
     raise_errors,
@@ -20,9 +22,12 @@ from .common import (
 )
 
 
-def _touch(claim: Claim) -> None:
-    """Mark the claim as changed, for incremental pulls, when its sources or verdicts change."""
-    Claim.objects.filter(pk=claim.pk).update(updated_at=timezone.now())
+def _touch(claim: Claim, **changes: Any) -> None:
+    """Mark the claim as changed, for incremental pulls, when its sources or verdicts change.
+
+    ``changes`` are further columns of the claim to set in the same UPDATE.
+    """
+    Claim.objects.filter(pk=claim.pk).update(updated_at=timezone.now(), **changes)
 
 
 # Sources -------------------------------------------------------------------
@@ -31,10 +36,13 @@ SOURCE_FIELDS = ("url", "title", "publisher", "published_on", "excerpt", "stance
 
 
 def _validate_source(source: Source) -> None:
+    errors: dict[str, Any] = {}
     try:
         source.full_clean(exclude=["claim", "added_by"])
     except ValidationError as exc:
-        raise ValidationError(exc.message_dict) from None
+        errors.update(exc.message_dict)
+    check_length(errors, "excerpt", source.excerpt, EXCERPT_MAX, "excerpt")
+    raise_errors(errors)
 
 
 @transaction.atomic
@@ -123,6 +131,7 @@ def check_verdict(
     check_choice(errors, "rating", rating, Verdict.Rating, "rating")
     if not rationale.strip():
         errors["rationale"] = "Explain the rating: a verdict needs a rationale."
+    check_length(errors, "rationale", rationale.strip(), RATIONALE_MAX, "rationale")
     raise_errors(errors)
     return verdict
 
@@ -133,6 +142,7 @@ def verdict_give(*, claim: Claim, user: AbstractBaseUser, rating: str, rationale
     claim = lock_claim(claim)
     verdict = check_verdict(claim=claim, user=user, rating=rating, rationale=rationale)
     rationale = rationale.strip()
+    added = verdict is None
     if verdict is None:
         verdict = Verdict(claim=claim, reviewer=user)
     elif verdict.rating == rating and verdict.rationale == rationale:
@@ -141,5 +151,8 @@ def verdict_give(*, claim: Claim, user: AbstractBaseUser, rating: str, rationale
     verdict.rationale = rationale
     with history_context(user):
         verdict.save()
-    _touch(claim)
+    if added:  # the claim's stored count of its verdicts; a replaced verdict leaves it
+        _touch(claim, verdict_count=F("verdict_count") + 1)
+    else:
+        _touch(claim)
     return verdict

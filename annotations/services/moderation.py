@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from .. import permissions
-from ..models import Claim, Verdict
-from .common import lock_claim, require, set_status, wrong_status
+from ..models import REASON_MAX, Claim, Verdict
+from .common import check_length, lock_claim, raise_errors, require, set_status, wrong_status
 
 
 def _require_moderator(user: AbstractBaseUser) -> None:
@@ -33,6 +33,9 @@ def check_verify(*, claim: Claim, user: AbstractBaseUser, verdict: Verdict | Non
 def _require_reason(reason: str, message: str) -> None:
     if not reason.strip():
         raise ValidationError({"reason": message})
+    errors: dict[str, str] = {}
+    check_length(errors, "reason", reason.strip(), REASON_MAX, "reason")
+    raise_errors(errors)
 
 
 REJECT_REASON_NEEDED = "Say why the claim is rejected: the reason is recorded."
@@ -77,6 +80,31 @@ def claim_reject(*, claim: Claim, user: AbstractBaseUser, reason: str) -> Claim:
     reason = reason.strip()
     return set_status(
         claim, user, Claim.Status.REJECTED, f"Rejected: {reason}", rejection_reason=reason
+    )
+
+
+WITHDRAW_REASON_NEEDED = "Say why the draft is withdrawn: the reason is recorded."
+
+
+def check_withdraw(*, claim: Claim, user: AbstractBaseUser, reason: str) -> None:
+    """Check that the user may withdraw the draft for ``reason``, without writing."""
+    _require_moderator(user)
+    _require_reason(reason, WITHDRAW_REASON_NEEDED)
+    if claim.status != Claim.Status.DRAFT:
+        raise wrong_status(claim, "Only drafts can be withdrawn (reject a claim in review)")
+
+
+@transaction.atomic
+def claim_withdraw(*, claim: Claim, user: AbstractBaseUser, reason: str) -> Claim:
+    """Reject a draft, recording why: for one its author may not delete, as others worked on it.
+
+    Its sources and verdicts stay, as on any rejected claim; reopening sends it to review.
+    """
+    claim = lock_claim(claim)
+    check_withdraw(claim=claim, user=user, reason=reason)
+    reason = reason.strip()
+    return set_status(
+        claim, user, Claim.Status.REJECTED, f"Withdrawn: {reason}", rejection_reason=reason
     )
 
 

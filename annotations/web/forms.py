@@ -8,7 +8,18 @@ speaker's fields carry the prefix ``speaker-``).
 
 from django import forms
 
-from ..models import Attribution, ClaimKind, Rating, Side, SpeakerKind, Stance
+from ..models import (
+    EXCERPT_MAX,
+    NOTE_MAX,
+    RATIONALE_MAX,
+    RESTATEMENT_MAX,
+    Attribution,
+    ClaimKind,
+    Rating,
+    Side,
+    SpeakerKind,
+    Stance,
+)
 
 
 def _offset() -> forms.IntegerField:
@@ -21,6 +32,7 @@ class ClaimFieldsForm(forms.Form):
     restatement = forms.CharField(
         label="Checkable claim",
         required=False,
+        max_length=RESTATEMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": "The claim in your own words"}),
         help_text="Needed before the claim goes to review.",
     )
@@ -37,7 +49,9 @@ class ClaimFieldsForm(forms.Form):
     cue_start = _offset()
     cue_end = _offset()
     note = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2, "placeholder": "For the desk"})
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "For the desk"}),
     )
 
 
@@ -72,6 +86,7 @@ class SourceForm(forms.Form):
     )
     excerpt = forms.CharField(
         required=False,
+        max_length=EXCERPT_MAX,
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": "The passage that matters"}),
     )
 
@@ -80,6 +95,7 @@ class VerdictForm(forms.Form):
     rating = forms.ChoiceField(choices=Rating.choices, widget=forms.RadioSelect)
     rationale = forms.CharField(
         required=False,
+        max_length=RATIONALE_MAX,
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": "What the sources show"}),
     )
 

@@ -202,7 +202,10 @@ def claim_panel(request: HttpRequest, pk: int) -> HttpResponse:
             "edit_form": edit_form,
             "speaker_form": SpeakerForm(auto_id="edit-%s") if can_edit else None,
             "can_submit": permissions.can_submit_claim(user, claim),
-            "can_delete": permissions.can_delete_claim(user, claim),
+            "can_delete": permissions.can_delete_claim(user, claim)
+            and not permissions.others_worked_on(
+                user, [s.added_by_id for s in sources] + [v.reviewer_id for v in verdicts]
+            ),
             "can_add_source": permissions.can_add_source(user, claim),
             "can_give_verdict": permissions.can_give_verdict(user, claim, own),
             "source_form": SourceForm(auto_id="source-%s"),

@@ -298,6 +298,7 @@ class Corpus:
                             rejection_reason=plan.rejection_reason,
                             version=plan.version,
                             created_by=self.reviewers[plan.author],
+                            verdict_count=len(plan.verdicts),  # those inserted below
                         )
                     )
             plans = [plan for item in pending for plan in item.claims]

@@ -1,6 +1,7 @@
 """Checking the corpus: every rule the write path keeps, counted in the database."""
 
 import hashlib
+from collections import Counter
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet, Value
@@ -92,6 +93,25 @@ def _span_rules_in_python() -> dict[str, int]:
     return found
 
 
+VERDICT_COUNT_RULE = "verdict_count is not the number of verdicts"
+
+
+def _verdict_counts_in_sql() -> int:
+    """Count the claims whose stored verdict_count is not the number of their verdicts."""
+    return (
+        Claim.objects.annotate(verdicts_given=Count("verdicts"))
+        .exclude(verdict_count=F("verdicts_given"))
+        .count()
+    )
+
+
+def _verdict_counts_in_python() -> int:
+    """Count the same claims as _verdict_counts_in_sql, counting the verdicts in Python."""
+    given = Counter(Verdict.objects.values_list("claim_id", flat=True).order_by().iterator())
+    stored = Claim.objects.values_list("pk", "verdict_count").order_by()
+    return sum(count != given[pk] for pk, count in stored.iterator(chunk_size=5000))
+
+
 def check_invariants(*, sql_sample: int | None = 2) -> dict[str, int]:
     """Return, for each rule the write path keeps, how many rows break it (0 when all is well).
 
@@ -99,6 +119,8 @@ def check_invariants(*, sql_sample: int | None = 2) -> dict[str, int]:
     stored text, and the claims of ``sql_sample`` articles (the first ones;
     None: every article) with the database's own SUBSTR and LENGTH, which must
     count code points as Python does, since the write path relies on that.
+    Each claim's stored number of verdicts is counted twice too, by the database
+    and in Python, for every claim.
     The other rules are one SQL pass each; the articles' hashes are checked in
     Python, as SQLite has no SHA-256.
     """
@@ -137,6 +159,8 @@ def check_invariants(*, sql_sample: int | None = 2) -> dict[str, int]:
         .count()
     )
     found["verdict without a rationale"] = Verdict.objects.filter(rationale="").count()
+    found[VERDICT_COUNT_RULE] = _verdict_counts_in_python()
+    found[f"{VERDICT_COUNT_RULE} (SQL)"] = _verdict_counts_in_sql()
     found["source without an http(s) address"] = Source.objects.exclude(
         Q(url__startswith="http://") | Q(url__startswith="https://")
     ).count()

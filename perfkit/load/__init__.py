@@ -18,8 +18,8 @@ When the clients have stopped, ``check_integrity`` reads the database: every
 write answered with success is stored as sent, no refused write left a trace,
 nothing was written that no answer admitted, no edit was lost (the versions
 of the successful edits of a claim follow each other and its fields are those
-the last edit wrote), each write has its history record, and no request got a
-server error.
+the last edit wrote), each write has its history record, every claim's stored
+number of verdicts is the number it has, and no request got a server error.
 
 - ``desk``: the articles, speakers, reviewers and shared claims of a run;
 - ``ledger``: what each request asked and what the API answered;

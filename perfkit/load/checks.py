@@ -5,6 +5,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Count, F
+
 from annotations.models import Claim, Source, Verdict
 
 from .desk import CLAIM_VALUES, Desk, claim_values
@@ -38,6 +40,7 @@ def check_integrity(ledger: Sequence[Entry], desk: Desk) -> list[Check]:
         _check_answers(ordered),
         _check_server_errors(ordered),
         *_check_writes(ordered, desk, users),
+        _check_verdict_counts(),
     ]
 
 
@@ -378,6 +381,25 @@ def _check_refusals(ledger: Sequence[Entry], refused: Check) -> None:
             found.append((value, f"the history of a {model._meta.verbose_name}"))
     for marker, where in found:
         refused.failures.append(f"{by_marker[marker].describe()}, yet {where} holds its marker")
+
+
+def _check_verdict_counts(shown: int = 20) -> Check:
+    """Every claim's stored number of verdicts is the number it has, whoever gave them."""
+    check = Check("every claim's verdict_count is its number of verdicts")
+    wrong = list(
+        Claim.objects.annotate(given=Count("verdicts"))
+        .exclude(verdict_count=F("given"))
+        .order_by("pk")
+        .values_list("pk", "verdict_count", "given")
+    )
+    check.failures = [
+        f"claim {pk} says it has {stored} verdicts; it has {given}"
+        for pk, stored, given in wrong[:shown]
+    ]
+    if len(wrong) > shown:
+        check.failures.append(f"… and {len(wrong) - shown} more claims")
+    check.summary = f"{Claim.objects.count():,} claims counted, {len(wrong)} wrong"
+    return check
 
 
 def _check_unknown_rows(

@@ -19,24 +19,30 @@ const STALE_HINT =
  *
  * Each call resolves to {ok, status, data}: `data` is the parsed JSON body, or null
  * (204, or a body that is not JSON). A request that gets no answer (the network,
- * the timeout) resolves to status 0; none rejects.
+ * the timeout) resolves to status 0; none rejects. A POST given an Idempotency-Key
+ * (`post(url, body, {key})`) is sent once more, with the same key, when the network
+ * fails: the server writes once however many of them reach it.
  */
 export function apiClient({ csrfToken, fetch = globalThis.fetch, timeoutMs = TIMEOUT_MS } = {}) {
-  async function request(method, url, body) {
+  async function request(method, url, body, { key } = {}) {
     const headers = { Accept: "application/json" };
     if (method !== "GET") headers["X-CSRFToken"] = csrfToken;
     if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (key !== undefined) headers["Idempotency-Key"] = key;
     let response;
-    try {
-      response = await fetch(url, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        credentials: "same-origin",
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch {
-      return { ok: false, status: 0, data: null };
+    for (let tries = key === undefined ? 1 : 2; !response; tries -= 1) {
+      try {
+        response = await fetch(url, {
+          method,
+          headers,
+          body: body === undefined ? undefined : JSON.stringify(body),
+          credentials: "same-origin",
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+      } catch (error) {
+        // After a timeout the server may still be at work: the person decides to retry.
+        if (tries <= 1 || error?.name === "TimeoutError") return { ok: false, status: 0, data: null };
+      }
     }
     const text = await response.text().catch(() => "");
     let data = null;
@@ -49,9 +55,34 @@ export function apiClient({ csrfToken, fetch = globalThis.fetch, timeoutMs = TIM
   }
   return {
     get: (url, params) => request("GET", params ? `${url}?${new URLSearchParams(params)}` : url),
-    post: (url, body = {}) => request("POST", url, body),
+    post: (url, body = {}, options = {}) => request("POST", url, body, options),
     patch: (url, body) => request("PATCH", url, body),
     delete: (url) => request("DELETE", url),
+  };
+}
+
+/**
+ * Idempotency keys for the page's forms: each submission gets a fresh key (a random
+ * UUID), except one that repeats the request of the form's last submission while it
+ * has no answer (a double click, or Save again after the connection dropped): that
+ * one reuses its key, so the server writes once and gives both the same answer.
+ */
+export function submissionKeys({ newKey = () => globalThis.crypto.randomUUID() } = {}) {
+  const unanswered = new WeakMap(); // form → {request, key}
+  return {
+    /** The key for sending `body` to `url` from `form`. */
+    take(form, url, body) {
+      const request = JSON.stringify([url, body]);
+      const last = unanswered.get(form);
+      if (last?.request === request) return last.key;
+      const key = newKey();
+      unanswered.set(form, { request, key });
+      return key;
+    },
+    /** Note the answer to the request sent with `key`: any answer but none at all retires it. */
+    settle(form, key, answer) {
+      if (answer.status !== 0 && unanswered.get(form)?.key === key) unanswered.delete(form);
+    },
   };
 }
 

@@ -1,6 +1,14 @@
 // Sending the page's forms to /api/ and showing what it refused beside each field.
 
-import { SPEAKER_FIELDS, claimEditBody, describeFailure, newClaimBody, sourceBody, speakerBody } from "./api.js";
+import {
+  SPEAKER_FIELDS,
+  claimEditBody,
+  describeFailure,
+  newClaimBody,
+  sourceBody,
+  speakerBody,
+  submissionKeys,
+} from "./api.js";
 import { created } from "./claim-form.js";
 import { loadPanel, remove, upsert } from "./panel.js";
 
@@ -59,6 +67,18 @@ function values(form) {
   return found;
 }
 
+const keys = submissionKeys();
+
+/** Return a call that POSTs from the form with its submission's Idempotency-Key. */
+function posting(ctx, form, url, body) {
+  return async () => {
+    const key = keys.take(form, url, body);
+    const answer = await ctx.api.post(url, body, { key });
+    keys.settle(form, key, answer);
+    return answer;
+  };
+}
+
 /** Send with the form's buttons disabled; return the answer, or null after showing the refusal. */
 async function send(form, call, options) {
   const buttons = [...form.querySelectorAll("button[type=submit]")];
@@ -80,7 +100,7 @@ async function speakerReady(ctx, form) {
   const input = box.querySelector(".typeahead-input");
   if (box.dataset.mode === "new") {
     const body = speakerBody(values(form));
-    const answer = await send(form, () => ctx.api.post(ctx.data.urls.speakers, body), { rename: SPEAKER_FIELDS });
+    const answer = await send(form, posting(ctx, form, ctx.data.urls.speakers, body), { rename: SPEAKER_FIELDS });
     if (!answer) return false;
     box.pick(answer.data);
     return true;
@@ -108,7 +128,7 @@ const ACTIONS = {
     const v = values(form);
     const span = { start: Number(v.start), end: Number(v.end), quote: v.quote, prefix: v.prefix, suffix: v.suffix };
     const body = newClaimBody(ctx.data.article, span, v, { submit: Boolean(submitter?.hasAttribute("data-submit")) });
-    const answer = await send(form, () => ctx.api.post(ctx.data.urls.claims, body));
+    const answer = await send(form, posting(ctx, form, ctx.data.urls.claims, body));
     if (answer) created(ctx, upsert(ctx, answer.data));
   },
   async edit(ctx, form, _submitter, id) {
@@ -118,7 +138,7 @@ const ACTIONS = {
     return answer;
   },
   async submit(ctx, form, _submitter, id) {
-    const answer = await send(form, () => ctx.api.post(`${claimUrl(ctx, id)}submit/`));
+    const answer = await send(form, posting(ctx, form, `${claimUrl(ctx, id)}submit/`, {}));
     if (answer) upsert(ctx, answer.data);
     return answer;
   },
@@ -127,7 +147,7 @@ const ACTIONS = {
   },
   async source(ctx, form, _submitter, id) {
     const body = sourceBody(values(form));
-    const answer = await send(form, () => ctx.api.post(`${claimUrl(ctx, id)}sources/`, body));
+    const answer = await send(form, posting(ctx, form, `${claimUrl(ctx, id)}sources/`, body));
     if (answer) await refreshClaim(ctx, id);
     return answer;
   },
@@ -138,7 +158,8 @@ const ACTIONS = {
   },
   async verdict(ctx, form, _submitter, id) {
     const { rating, rationale } = values(form);
-    const answer = await send(form, () => ctx.api.post(`${claimUrl(ctx, id)}verdicts/`, { rating, rationale }));
+    const body = { rating, rationale };
+    const answer = await send(form, posting(ctx, form, `${claimUrl(ctx, id)}verdicts/`, body));
     if (answer) await refreshClaim(ctx, id, { addedVerdicts: answer.status === 201 ? 1 : 0 });
     return answer;
   },

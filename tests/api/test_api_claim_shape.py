@@ -35,7 +35,7 @@ def _as_claim_output(claims: list[Claim]) -> list[dict[str, object]]:
 
 
 def _read(*claims: Claim) -> list[Claim]:
-    """Return the claims as the API reads them (annotated), in id order."""
+    """Return the claims as the API reads them (with their joins), in id order."""
     pks = [claim.pk for claim in claims]
     return list(selectors.claims_filtered().filter(pk__in=pks).order_by("id"))
 
@@ -221,12 +221,33 @@ def test_a_new_verdict_counts_at_once(client_for: Clients, morgan: User, desk: D
     verdict = {"rating": "false", "rationale": "The monitors' count."}
     assert client.post(f"{url}verdicts/", verdict, format="json").status_code == 201
     assert client.get(url).json()["verdict_count"] == before + 1
+    listed = client.get("/api/claims/", {"article": desk.article.pk}).json()["results"]
+    assert {row["id"]: row["verdict_count"] for row in listed}[desk.in_review.pk] == before + 1
 
 
-def test_the_listing_counts_verdicts_without_grouping_the_rows(
+def test_a_replaced_verdict_does_not_count_again(
+    client_for: Clients, morgan: User, desk: Desk
+) -> None:
+    client = client_for(morgan)
+    url = f"/api/claims/{desk.in_review.pk}/"
+    first = {"rating": "false", "rationale": "The monitors' count."}
+    assert client.post(f"{url}verdicts/", first, format="json").status_code == 201
+    after_first = client.get(url).json()["verdict_count"]
+    again = {"rating": "mixed", "rationale": "The monitors revised it."}
+    assert client.post(f"{url}verdicts/", again, format="json").status_code == 200
+    assert client.get(url).json()["verdict_count"] == after_first
+    assert after_first == desk.in_review.verdicts.count()
+
+
+def test_the_listing_reads_the_stored_count_without_counting_verdicts(
     client_for: Clients, alice: User, desk: Desk
 ) -> None:
+    client = client_for(alice)
     with CaptureQueriesContext(connection) as queries:
-        client_for(alice).get("/api/claims/")
+        client.get("/api/claims/")
+    # The token with its user, the user's permissions, one page of rows.
+    assert len(queries) == 3
     (listing,) = [q["sql"] for q in queries if "annotations_claim" in q["sql"]]
     assert "GROUP BY" not in listing
+    assert "annotations_verdict" not in listing
+    assert '"annotations_claim"."verdict_count"' in listing

@@ -5,6 +5,7 @@ checks), so reading them costs every request.
 """
 
 import pytest
+from axes.backends import AxesStandaloneBackend
 from django.contrib.auth import get_backends
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission, User
@@ -34,7 +35,11 @@ def root(db: None) -> User:
 
 
 def test_it_is_the_sites_backend() -> None:
-    assert [type(backend) for backend in get_backends()] == [PermissionBackend]
+    # After the login lockout's, which checks no password and grants no permission.
+    assert [type(backend) for backend in get_backends()] == [
+        AxesStandaloneBackend,
+        PermissionBackend,
+    ]
 
 
 @pytest.mark.parametrize("name", ["alice", "morgan", "charlie", "editor", "root"])

@@ -7,6 +7,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
+from django.http import HttpRequest
 from django.test import Client
 from rest_framework.authtoken.admin import TokenAdmin
 from rest_framework.authtoken.models import Token, TokenProxy
@@ -107,7 +108,10 @@ def test_no_credentials_get_401_not_403(db: None) -> None:
 
 def test_a_session_from_the_sites_login_works_too(alice: User) -> None:
     client = APIClient()
-    assert client.login(username="alice", password="correct horse battery staple")
+    # The login lockout (django-axes) needs the request that logs in.
+    assert client.login(
+        request=HttpRequest(), username="alice", password="correct horse battery staple"
+    )
     response = client.get("/api/claims/")
     assert response.status_code == 200
 

@@ -175,6 +175,9 @@ def test_an_accept_header_no_format_meets_is_406_listing_the_formats(
     assert body["formats"]["csv"].startswith("text/csv")
 
 
+W3C_MEDIA_TYPE = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
+
+
 def test_the_export_is_in_the_openapi_schema() -> None:
     schema = SchemaGenerator().get_schema(request=None, public=True)
     operation = schema["paths"]["/api/export/"]["get"]
@@ -182,12 +185,19 @@ def test_the_export_is_in_the_openapi_schema() -> None:
     parameters = {p["name"]: p for p in operation["parameters"]}
     assert set(parameters["format"]["schema"]["enum"]) == set(FORMATS)
     assert parameters["updated_since"]["schema"]["format"] == "date-time"
-    assert set(operation["responses"]["200"]["content"]) == {
+    content = operation["responses"]["200"]["content"]
+    assert set(content) == {
         "application/json",
         "application/x-ndjson",
         "text/csv",
         "application/ld+json",
+        W3C_MEDIA_TYPE,
     }
+    # ClaimReview is a list; the W3C export one AnnotationCollection.
+    assert content["application/ld+json"]["schema"]["type"] == "array"
+    w3c = content[W3C_MEDIA_TYPE]["schema"]
+    assert w3c["type"] == "object"
+    assert w3c["properties"]["type"]["enum"] == ["AnnotationCollection"]
     assert {"401", "403", "406"} <= set(operation["responses"])
 
 

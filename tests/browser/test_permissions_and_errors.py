@@ -155,7 +155,7 @@ def test_a_claim_without_its_speaker_says_so_and_the_speaker_list_stays_closed(
     open_article(page, alices_claim.article_id)
 
     drag_select(page, "mostly fighters")
-    page.wait_for_function("document.activeElement.id === 'new-restatement'")
+    page.wait_for_function("() => document.activeElement.id === 'new-restatement'")
     page.keyboard.type("Most of them were fighters.")
     page.locator("#claim-form").get_by_role("button", name="Save draft").click()
 
@@ -176,7 +176,7 @@ def test_the_speaker_box_takes_at_most_200_characters(
     log_in(alice)
     open_article(page, alices_claim.article_id)
     drag_select(page, "mostly fighters")
-    page.wait_for_function("document.activeElement.id === 'new-restatement'")
+    page.wait_for_function("() => document.activeElement.id === 'new-restatement'")
 
     page.locator("#new-speaker").press_sequentially("x" * 210)
 

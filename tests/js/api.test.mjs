@@ -10,6 +10,7 @@ import {
   newClaimBody,
   sourceBody,
   speakerBody,
+  submissionKeys,
 } from "../../static/js/api.js";
 
 function fakeFetch(answer) {
@@ -138,4 +139,92 @@ test("the claim's bodies carry numbers and nulls, not the form's strings", () =>
     kind: "person",
     side: "government",
   });
+});
+
+// Idempotency keys -------------------------------------------------------------------
+
+function sequentialKeys() {
+  let n = 0;
+  return submissionKeys({ newKey: () => `key-${++n}` });
+}
+
+test("a POST given a key sends it in Idempotency-Key; one without sends none", async () => {
+  const { fetch, calls } = fakeFetch({ status: 201, body: "{}" });
+  const api = apiClient({ csrfToken: "tok", fetch });
+  await api.post("/api/claims/", { article: 1 }, { key: "k-1" });
+  await api.post("/api/claims/", { article: 1 });
+  assert.equal(calls[0].headers["Idempotency-Key"], "k-1");
+  assert.equal(calls[1].headers["Idempotency-Key"], undefined);
+});
+
+test("a keyed POST that gets no answer is sent once more with the same key", async () => {
+  const calls = [];
+  const fetch = async (url, init) => {
+    calls.push(init);
+    if (calls.length === 1) throw new TypeError("connection reset");
+    return new Response('{"id": 7}', { status: 201 });
+  };
+  const answer = await apiClient({ fetch }).post("/api/claims/", { article: 1 }, { key: "k-1" });
+  assert.deepEqual(answer, { ok: true, status: 201, data: { id: 7 } });
+  assert.deepEqual(
+    calls.map((c) => c.headers["Idempotency-Key"]),
+    ["k-1", "k-1"],
+  );
+});
+
+test("an unkeyed POST, or a keyed one that timed out, is not sent again", async () => {
+  const network = fakeFetch(new TypeError("down"));
+  await apiClient({ fetch: network.fetch }).post("/api/claims/", {});
+  assert.equal(network.calls.length, 1);
+  const slow = fakeFetch(new DOMException("too slow", "TimeoutError"));
+  const answer = await apiClient({ fetch: slow.fetch }).post("/api/claims/", {}, { key: "k" });
+  assert.equal(slow.calls.length, 1);
+  assert.equal(answer.status, 0);
+});
+
+test("keys are random UUIDs by default, fresh for each submission once answered", () => {
+  const keys = submissionKeys();
+  const form = {};
+  const first = keys.take(form, "/api/claims/", { quote: "a" });
+  assert.match(first, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  keys.settle(form, first, { status: 201 });
+  assert.notEqual(keys.take(form, "/api/claims/", { quote: "a" }), first);
+});
+
+test("a double click sends one key twice, so the server makes one row", async () => {
+  const keys = sequentialKeys();
+  const form = {};
+  const { fetch, calls } = fakeFetch({ status: 201, body: "{}" });
+  const api = apiClient({ fetch });
+  const submit = async () => {
+    const key = keys.take(form, "/api/claims/", { quote: "a" });
+    const answer = await api.post("/api/claims/", { quote: "a" }, { key });
+    keys.settle(form, key, answer);
+  };
+  await Promise.all([submit(), submit()]);
+  assert.deepEqual(
+    calls.map((c) => c.headers["Idempotency-Key"]),
+    ["key-1", "key-1"],
+  );
+});
+
+test("Save again after no answer reuses the key; a changed form or another answer does not", () => {
+  const keys = sequentialKeys();
+  const form = {};
+  const key = keys.take(form, "/api/claims/", { quote: "a" });
+  keys.settle(form, key, { status: 0 });
+  assert.equal(keys.take(form, "/api/claims/", { quote: "a" }), "key-1");
+  assert.equal(keys.take(form, "/api/claims/", { quote: "b" }), "key-2");
+  keys.settle(form, "key-2", { status: 400 });
+  assert.equal(keys.take(form, "/api/claims/", { quote: "b" }), "key-3");
+  assert.equal(keys.take({}, "/api/claims/", { quote: "b" }), "key-4", "another form, another key");
+});
+
+test("a late answer to an old key leaves the newer submission's key alone", () => {
+  const keys = sequentialKeys();
+  const form = {};
+  keys.take(form, "/api/claims/", { quote: "a" });
+  const newer = keys.take(form, "/api/claims/", { quote: "b" });
+  keys.settle(form, "key-1", { status: 201 });
+  assert.equal(keys.take(form, "/api/claims/", { quote: "b" }), newer);
 });

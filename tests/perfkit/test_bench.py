@@ -153,6 +153,24 @@ def test_the_checks_find_what_breaks_a_rule(db) -> None:
         assert_invariants()
 
 
+def test_the_checks_find_a_claim_whose_verdict_count_is_wrong(db) -> None:
+    _build(claims=30, articles=1)
+    first = Claim.objects.order_by("pk").first()
+    Claim.objects.filter(pk=first.pk).update(verdict_count=first.verdict_count + 1)
+    # Verdicts deleted around the count (not a published one: the database protects those).
+    second = Claim.objects.exclude(pk=first.pk).exclude(status=Status.VERIFIED)
+    second = second.filter(verdict_count__gt=0).order_by("pk").first()
+    Verdict.objects.filter(claim=second).delete()
+
+    found = check_invariants(sql_sample=None)
+
+    broken = {name: count for name, count in found.items() if count}
+    assert broken == {
+        "verdict_count is not the number of verdicts": 2,
+        "verdict_count is not the number of verdicts (SQL)": 2,
+    }
+
+
 def test_the_same_seed_gives_the_same_corpus_with_or_without_stops(db) -> None:
     whole = _snapshot_of()
     in_steps = _snapshot_of(stops=(1, 37, 60))

@@ -247,7 +247,7 @@ def test_setup_makes_reviewers_editors_and_shared_claims_in_review(desk: Desk) -
 def test_a_truthful_ledger_passes_every_check(desk: Desk, ledger: Ledger) -> None:
     checks = check_integrity(ledger, desk)
     assert [c.name for c in checks if not c.ok] == [], [c.failures for c in checks]
-    assert len(checks) == 7
+    assert len(checks) == 8
     lost = next(c for c in checks if c.name == "no lost update")
     assert "2 edits applied, 2 stale edits refused" in lost.summary
 
@@ -350,6 +350,22 @@ def test_it_flags_a_stale_refusal_of_a_current_edit(desk: Desk, ledger: Ledger) 
     lost = _failures(ledger, desk)["no lost update"]
 
     assert any("is not past the 1 it was based on" in f for f in lost)
+
+
+def test_it_flags_a_claim_whose_stored_verdict_count_is_wrong(desk: Desk, ledger: Ledger) -> None:
+    first, second = desk.shared[0].id, desk.shared[1].id  # the ledger gave one verdict on first
+    # A count changed around the services, and a verdict written around them.
+    Claim.objects.filter(pk=first).update(verdict_count=5)
+    Verdict.objects.create(
+        claim_id=second, reviewer=ledger.user(0), rating="true", rationale="Around them."
+    )
+
+    failures = _failures(ledger, desk)["every claim's verdict_count is its number of verdicts"]
+
+    assert failures == [
+        f"claim {first} says it has 5 verdicts; it has 1",
+        f"claim {second} says it has 0 verdicts; it has 1",
+    ]
 
 
 def test_it_flags_server_errors_and_requests_without_an_answer(desk: Desk, ledger: Ledger) -> None:
@@ -578,4 +594,4 @@ def test_a_short_run_on_postgresql_passes_and_writes_its_figures(tmp_path: Path)
     assert report["latency"]["all"]["count"] == report["requests"]
     assert report["latency"]["all"]["median_ms"] <= report["latency"]["all"]["max_ms"]
     assert "create_claim" in report["latency"]["per_kind"]
-    assert all(c["ok"] for c in report["checks"]) and len(report["checks"]) == 7
+    assert all(c["ok"] for c in report["checks"]) and len(report["checks"]) == 8

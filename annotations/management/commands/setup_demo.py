@@ -13,7 +13,7 @@ from django.db import transaction
 from annotations.models import Article, Claim
 
 SEED_FIXTURE = "homs_article"
-DEMO_FIXTURE = "demo_claims"
+DEMO_FIXTURE = "homs_demo_claims"
 DEMO_ACCOUNTS = {"demo-reviewer": "reviewer", "demo-moderator": "moderator"}
 
 

@@ -147,6 +147,7 @@ class Command(BaseCommand):
                     rejection_reason="Not checkable." if status == Claim.Status.REJECTED else "",
                     restatement=f"Bench claim {i}",
                     created_by=user,
+                    verdict_count=int(i % 4 == 0),  # the verdicts made below
                 )
             )
         made = Claim.objects.bulk_create(rows)
