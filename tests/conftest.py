@@ -4,9 +4,11 @@ alice and bob are reviewers, morgan is a moderator (staff, in the admin),
 charlie is an outsider: logged in, but in no group.
 """
 
-from collections.abc import Generator
+import os
+from collections.abc import Generator, Iterator
 
 import pytest
+import redis
 from django.contrib.auth.models import User
 from django.core.cache import cache
 
@@ -54,6 +56,35 @@ def _empty_cache(settings) -> None:
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
     cache.clear()
+
+
+# Tests that run Django's cache in Redis, as REDIS_URL does, use this database, each
+# module under its own key prefix (REDIS_PREFIX in the module), and remove their keys.
+REDIS_TEST_URL = "redis://127.0.0.1:6379/1"
+
+
+@pytest.fixture
+def redis_cache(settings, request: pytest.FixtureRequest) -> Iterator[redis.Redis]:
+    """Put Django's cache in Redis for the test, as with REDIS_URL; yield the connection."""
+    prefix = request.module.REDIS_PREFIX
+    connection = redis.Redis.from_url(REDIS_TEST_URL)
+    try:
+        connection.ping()
+    except redis.ConnectionError:
+        if os.getenv("CI") == "true":
+            pytest.fail(f"Redis is not reachable at {REDIS_TEST_URL}; CI must run it.")
+        pytest.skip(f"Redis is not reachable at {REDIS_TEST_URL}: start it to run these tests.")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_TEST_URL,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    yield connection
+    for key in connection.scan_iter(f"{prefix}:*"):
+        connection.delete(key)
+    connection.close()
 
 
 @pytest.fixture

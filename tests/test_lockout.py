@@ -5,9 +5,7 @@ until fifteen minutes pass without another attempt. The web and the admin get
 a page saying when to try again, the API JSON; both answer 429 with Retry-After.
 """
 
-import os
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -236,32 +234,14 @@ def test_settings_change_the_limit_and_the_cool_off(settings, alice: User) -> No
 
 
 # With REDIS_URL the failures are counted in Redis (django-axes' cache handler), shared by
-# every worker and server. redis://127.0.0.1:6379/1 is this file's; its keys are removed.
-REDIS_URL = "redis://127.0.0.1:6379/1"
+# every worker and server.
 REDIS_PREFIX = "test-lockout"
 
 
 @pytest.fixture
-def redis_cache(settings) -> Iterator[redis.Redis]:
-    connection = redis.Redis.from_url(REDIS_URL)
-    try:
-        connection.ping()
-    except redis.ConnectionError:
-        if os.getenv("CI") == "true":
-            pytest.fail(f"Redis is not reachable at {REDIS_URL}; CI must run it.")
-        pytest.skip(f"Redis is not reachable at {REDIS_URL}: start it to run these tests.")
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": REDIS_PREFIX,
-        }
-    }
+def redis_cache(redis_cache: redis.Redis, settings) -> redis.Redis:
     settings.AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"  # as with REDIS_URL
-    yield connection
-    for key in connection.scan_iter(f"{REDIS_PREFIX}:*"):
-        connection.delete(key)
-    connection.close()
+    return redis_cache
 
 
 def test_with_redis_the_failures_are_counted_there(

@@ -8,7 +8,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -169,32 +169,8 @@ def test_the_export_has_its_own_tighter_rate(rates, client_for, alice: User, bob
     assert client_for(bob).get("/api/export/").status_code == 200  # per user
 
 
-# With REDIS_URL every worker and server counts in Redis. redis://127.0.0.1:6379/1 is
-# these tests'; they remove their keys.
-REDIS_URL = "redis://127.0.0.1:6379/1"
+# With REDIS_URL every worker and server counts in Redis (the redis_cache fixture).
 REDIS_PREFIX = "test-throttling"
-
-
-@pytest.fixture
-def redis_cache(settings) -> Iterator[redis.Redis]:
-    connection = redis.Redis.from_url(REDIS_URL)
-    try:
-        connection.ping()
-    except redis.ConnectionError:
-        if os.getenv("CI") == "true":
-            pytest.fail(f"Redis is not reachable at {REDIS_URL}; CI must run it.")
-        pytest.skip(f"Redis is not reachable at {REDIS_URL}: start it to run these tests.")
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": REDIS_PREFIX,
-        }
-    }
-    yield connection
-    for key in connection.scan_iter(f"{REDIS_PREFIX}:*"):
-        connection.delete(key)
-    connection.close()
 
 
 def test_with_redis_users_are_counted_there(
