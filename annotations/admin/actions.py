@@ -5,7 +5,7 @@ the services' ``check_*`` functions, then writes them all in one transaction,
 or none of them.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -280,26 +280,36 @@ class VerifyClaims(ClaimBulkAction):
         services.claim_verify(claim=claim, user=user, verdict=verdict)
 
 
-class RejectClaims(ClaimBulkAction):
+class ReasonAction(ClaimBulkAction):
+    """A bulk action asking one reason for all its claims: a service check, then its write."""
+
+    shared_form = ReasonForm
+    # The service's public check and its write, both taking claim, user and reason.
+    check_service: Callable[..., None]
+    write_service: Callable[..., Claim]
+
+    def check(
+        self, *, claim: Claim, user: AbstractBaseUser, shared: dict[str, Any], own: dict[str, Any]
+    ) -> None:
+        type(self).check_service(claim=claim, user=user, reason=shared["reason"])
+
+    def apply(
+        self, *, claim: Claim, user: AbstractBaseUser, shared: dict[str, Any], own: dict[str, Any]
+    ) -> None:
+        type(self).write_service(claim=claim, user=user, reason=shared["reason"])
+
+
+class RejectClaims(ReasonAction):
     name = "reject"
     title = "Reject claims"
     intro = "The reason is recorded on each claim and shown to its reviewers."
     button = "Reject"
     done = "Rejected {count} claim(s)."
-    shared_form = ReasonForm
-
-    def check(
-        self, *, claim: Claim, user: AbstractBaseUser, shared: dict[str, Any], own: dict[str, Any]
-    ) -> None:
-        services.check_reject(claim=claim, user=user, reason=shared["reason"])
-
-    def apply(
-        self, *, claim: Claim, user: AbstractBaseUser, shared: dict[str, Any], own: dict[str, Any]
-    ) -> None:
-        services.claim_reject(claim=claim, user=user, reason=shared["reason"])
+    check_service = services.check_reject
+    write_service = services.claim_reject
 
 
-class ReopenClaims(ClaimBulkAction):
+class ReopenClaims(ReasonAction):
     name = "reopen"
     title = "Send claims back to review"
     intro = (
@@ -308,17 +318,8 @@ class ReopenClaims(ClaimBulkAction):
     )
     button = "Send back to review"
     done = "Sent {count} claim(s) back to review."
-    shared_form = ReasonForm
-
-    def check(
-        self, *, claim: Claim, user: AbstractBaseUser, shared: dict[str, Any], own: dict[str, Any]
-    ) -> None:
-        services.check_reopen(claim=claim, user=user, reason=shared["reason"])
-
-    def apply(
-        self, *, claim: Claim, user: AbstractBaseUser, shared: dict[str, Any], own: dict[str, Any]
-    ) -> None:
-        services.claim_reopen(claim=claim, user=user, reason=shared["reason"])
+    check_service = services.check_reopen
+    write_service = services.claim_reopen
 
 
 VERIFY, REJECT, REOPEN = VerifyClaims(), RejectClaims(), ReopenClaims()

@@ -1,7 +1,6 @@
 """Write every table of the desk to one gzipped file: manage.py backup PATH."""
 
 import gzip
-import os
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -20,6 +19,7 @@ from annotations.backups import (
     rows_of,
     stored_fields,
 )
+from annotations.management.files import replaced_when_complete
 
 BATCH = 2000
 
@@ -49,21 +49,12 @@ class Command(BaseCommand):
         target = Path(path)
         if not target.name.endswith(".gz"):
             raise CommandError(f"{path}: the backup is gzipped; name it …jsonl.gz.")
-        partial = target.with_name(target.name + ".partial")
-        try:
-            with transaction.atomic(using=database):
-                self._snapshot(database)
-                models = backed_up_models(database)
-                counts = {model: rows_of(model, database).count() for model in models}
-                with gzip.open(partial, "wt", encoding="utf-8") as file:
-                    self._write(file, counts, database)
-            os.replace(partial, target)
-        except OSError as exc:
-            partial.unlink(missing_ok=True)
-            raise CommandError(f"{path}: {exc.strerror or exc}.") from None
-        except BaseException:
-            partial.unlink(missing_ok=True)
-            raise
+        with replaced_when_complete(target) as partial, transaction.atomic(using=database):
+            self._snapshot(database)
+            models = backed_up_models(database)
+            counts = {model: rows_of(model, database).count() for model in models}
+            with gzip.open(partial, "wt", encoding="utf-8") as file:
+                self._write(file, counts, database)
         tables = sum(1 for count in counts.values() if count)
         self.stdout.write(
             f"Backed up {sum(counts.values()):,} rows of {tables} tables "

@@ -1,6 +1,5 @@
 """Write the export of verified claims to a file, through the endpoint's own writers."""
 
-import os
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -9,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from annotations.management.files import replaced_when_complete
 from annotations.publishing.context import ExportContext
 from annotations.publishing.reader import parse_updated_since, published, verified_claims
 from annotations.publishing.records import ExportClaim
@@ -87,22 +87,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Wrote {count[0]} claims ({written:,} bytes) as {fmt.name} to {output}.")
 
     def _write_file(self, path: Path, chunks: Iterable[bytes]) -> int:
-        """Write to a temporary file beside the target, then move it into place.
-
-        A failure half-way leaves the previous file as it was, not a truncated one.
-        """
-        partial = path.with_name(path.name + ".partial")
+        """Write the export to ``path`` whole, or leave the file there was."""
         written = 0
-        try:
-            with partial.open("wb") as file:
-                for chunk in chunks:
-                    file.write(chunk)
-                    written += len(chunk)
-            os.replace(partial, path)
-        except OSError as exc:
-            partial.unlink(missing_ok=True)
-            raise CommandError(f"{path}: {exc.strerror or exc}.") from None
-        except BaseException:
-            partial.unlink(missing_ok=True)
-            raise
+        with replaced_when_complete(path) as partial, partial.open("wb") as file:
+            for chunk in chunks:
+                file.write(chunk)
+                written += len(chunk)
         return written
