@@ -92,6 +92,13 @@ def test_the_desk_welcomes_staff(client: Client, morgan: User) -> None:
     assert models == {"Article", "Claim", "Source", "Speaker", "Verdict"}
 
 
+def test_the_desk_names_the_sites_icon(client: Client, morgan: User) -> None:
+    # Without it the browser asks for /favicon.ico on every admin page, and gets a 404.
+    client.force_login(morgan)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in page
+
+
 # The list ------------------------------------------------------------------
 
 
