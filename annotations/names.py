@@ -1,0 +1,69 @@
+"""The one rule for the names of speakers and their aliases.
+
+Three forms of a name:
+
+- ``clean_name``: what is stored and shown. Unicode NFC, trimmed, inner
+  whitespace collapsed to single spaces.
+- ``name_key``: what uniqueness compares. The clean name, then full case
+  folding (``str.casefold``: ß folds to ss, the Kelvin sign to k, İ to i with
+  a combining dot above), then NFC again. Two names with the same key are the
+  same name, on every database, because the key is computed here and stored.
+- ``bare_key``: what search and near-match compare. The key without accents
+  or other combining marks, with the few Latin letters that carry their mark
+  inside them (ı, ł, ø, đ...) spelled plainly, and punctuation turned into
+  spaces. "muftuoglu" finds "Hüseyin Müftüoğlu" and "ismail" finds
+  "İsmail Test" this way.
+
+``similarity`` scores two bare keys from 0 to 100 with rapidfuzz, and
+``NEAR_MATCH`` is the score from which two different names are worth a
+second look as the same speaker.
+"""
+
+import unicodedata
+
+from rapidfuzz import fuzz
+
+# Letters that do not decompose into a base letter and a combining mark.
+_PLAIN_LETTERS = str.maketrans(
+    {
+        "ı": "i",
+        "ł": "l",
+        "ø": "o",
+        "đ": "d",
+        "ð": "d",
+        "ħ": "h",
+        "þ": "th",
+        "æ": "ae",
+        "œ": "oe",
+        "ŀ": "l",
+    }
+)
+
+NEAR_MATCH = 88
+
+
+def clean_name(value: str) -> str:
+    """Return ``value`` as a name is stored: NFC, trimmed, single spaces."""
+    return " ".join(unicodedata.normalize("NFC", value).split())
+
+
+def name_key(value: str) -> str:
+    """Return the key two names must not share: NFC, full case folding, NFC."""
+    return unicodedata.normalize("NFC", clean_name(value).casefold())
+
+
+def bare_key(value: str) -> str:
+    """Return the key for search and near matches: folded, without marks or punctuation."""
+    decomposed = unicodedata.normalize("NFKD", clean_name(value).casefold())
+    letters = []
+    for char in decomposed.translate(_PLAIN_LETTERS):
+        category = unicodedata.category(char)
+        if category.startswith("M"):
+            continue
+        letters.append(char if category[0] in "LN" else " ")
+    return " ".join("".join(letters).split())
+
+
+def similarity(bare_a: str, bare_b: str) -> float:
+    """Score two bare keys from 0 to 100, whatever the order of their words."""
+    return fuzz.token_sort_ratio(bare_a, bare_b)
