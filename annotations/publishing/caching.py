@@ -115,9 +115,16 @@ _PAGE_COLUMNS = (
 )
 
 
+@cache
+def _page_rows() -> QuerySet[Claim]:
+    # Built once a process and only filtered for each request: building the query
+    # (its annotations, the history models' managers) costs more than running it.
+    return checks_with_changes().values_list(*_PAGE_COLUMNS).order_by()
+
+
 def check_versions(pk: int) -> tuple[str, datetime] | None:
     """Return the ETag and last modification of a published check's page; None if it has none."""
-    row = checks_with_changes().filter(pk=pk).values_list(*_PAGE_COLUMNS).first()
+    row = next(iter(_page_rows().filter(pk=pk)), None)
     if row is None:
         return None
     return _strong_etag("check", row, _publisher()), row[-1]
