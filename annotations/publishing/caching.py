@@ -35,7 +35,7 @@ from .reader import published
 
 # The templates and style sheets the public side renders with: a release that changes
 # them changes every ETag, so that no cache keeps a page in the old layout.
-PAGE_TEMPLATES = ("annotations/public_claim.html", "base.html")
+PAGE_TEMPLATES = ("annotations/public_claim.html", "base.html", "annotations/sitemap.xml")
 PAGE_STATIC = ("css/site.css", "css/public.css", "favicon.svg")
 
 
@@ -95,7 +95,7 @@ def checks_with_changes() -> QuerySet[Claim]:
 # What the page shows, as columns: the claim's moments and the ids of what it names
 # (what their names and texts are is covered by the moments in changed_at), the
 # speaker's and the reviewer's names, which change without a moment of their own.
-_PAGE_COLUMNS = (
+PAGE_COLUMNS = (
     "pk",
     "version",
     "updated_at",
@@ -119,7 +119,7 @@ _PAGE_COLUMNS = (
 def _page_rows() -> QuerySet[Claim]:
     # Built once a process and only filtered for each request: building the query
     # (its annotations, the history models' managers) costs more than running it.
-    return checks_with_changes().values_list(*_PAGE_COLUMNS).order_by()
+    return checks_with_changes().values_list(*PAGE_COLUMNS).order_by()
 
 
 def check_versions(pk: int) -> tuple[str, datetime] | None:

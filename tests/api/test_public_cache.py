@@ -1,6 +1,8 @@
 """HTTP caching of the public fact-check page: public when anonymous, private with a session."""
 
+import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
@@ -11,7 +13,7 @@ from django.utils.http import http_date, parse_http_date
 
 from annotations import services
 from annotations.models import Article, Claim, Source, Speaker, Verdict
-from annotations.publishing.caching import check_versions
+from annotations.publishing.caching import PAGE_COLUMNS, check_versions
 
 from ..factories import ArticleFactory, SpeakerFactory
 from .export_helpers import make_verified, verify
@@ -234,3 +236,16 @@ def test_the_validators_of_an_unpublished_claim_are_none(
     assert check_versions(claim.pk) is not None
     services.claim_reopen(claim=claim, user=morgan, reason="Again.")
     assert check_versions(claim.pk) is None
+
+
+def test_every_speaker_field_the_page_shows_is_in_the_validators() -> None:
+    # The speaker has no moment of its own that every edit moves, so the validators read
+    # the fields the page shows: a field added to the page must be added there too.
+    root = Path(__file__).resolve().parents[2]
+    template = (root / "templates/annotations/public_claim.html").read_text(encoding="utf-8")
+    shown = {
+        re.sub(r"^get_(\w+)_display$", r"\1", name)
+        for name in re.findall(r"\bspeaker\.(\w+)", template)
+    }
+    assert shown, "the page names no speaker field: has the template moved?"
+    assert {f"speaker__{name}" for name in shown} <= set(PAGE_COLUMNS)
