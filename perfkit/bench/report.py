@@ -44,9 +44,15 @@ def _public_lines(public: dict[str, Any] | None) -> list[str]:
             lines.append(f"  {label:<28} skipped: {public.get('through_cache_skipped', '')}")
             continue
         hits = f", {figures['cache_hits']:,} cache hits" if "cache_hits" in figures else ""
+        cost = (
+            f"; in the server: median {figures['server_app_ms_median']:.2f} ms, "
+            f"{figures['queries']} {'query' if figures['queries'] == 1 else 'queries'}"
+            if "server_app_ms_median" in figures
+            else ""
+        )
         lines.append(
             f"  {label:<28}{figures['requests_per_second']:>10,.0f} requests/s "
-            f"({figures['requests']:,} requests{hits})"
+            f"({figures['requests']:,} requests{hits}{cost})"
         )
     return lines
 

@@ -337,6 +337,10 @@ def test_a_small_run_measures_everything_and_prints_the_table_then_the_json(
     for run in ("direct", "not_modified"):
         assert public[run]["clients"] == 2 and public[run]["requests"] > 0
         assert public[run]["requests_per_second"] > 0
+        assert public[run]["server_app_ms_median"] > 0
+    # The 304 reads the validators only; the page reads them, the claim and its sources.
+    assert public["not_modified"]["queries"] == 1
+    assert public["direct"]["queries"] == 3
     assert "Public page of one check, anonymous readers (2 client processes, 1 s a run" in table
     if nginx_binary() is not None or os.getenv("CI") == "true":
         through = public["through_cache"]
