@@ -16,10 +16,10 @@ from django.views.debug import SafeExceptionReporterFilter
 MASK = SafeExceptionReporterFilter.cleansed_substitute
 
 # Setting and environment names whose whole value is a credential, or an address
-# that carries one (DATABASE_URL, REDIS_URL, SENTRY_DSN, EMAIL_URL …).
+# that carries one (DATABASE_URL, DATABASE_REPLICA_URL, REDIS_URL, SENTRY_DSN, EMAIL_URL …).
 CREDENTIAL_NAMES = re.compile(
     r"API|AUTH|TOKEN|KEY|SECRET|PASS|SIGNATURE|CREDENTIAL|DSN|HTTP_COOKIE"
-    r"|(DATABASE|DB|REDIS|CACHE|BROKER|AMQP|SMTP|EMAIL)_?UR[LI]",
+    r"|(DATABASE|DB|REDIS|CACHE|BROKER|AMQP|SMTP|EMAIL|REPLICA)_?UR[LI]",
     flags=re.IGNORECASE,
 )
 

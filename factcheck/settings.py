@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -142,6 +143,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A transaction takes SQLite's write lock when it begins, so two at once queue (up to
     # the 5 s timeout) rather than one failing with "database is locked" when it writes.
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
+
+# A streaming replica of the primary, when DATABASE_REPLICA_URL names one: the public
+# fact-check pages, the sitemap, the feed and the export read from it, everything else
+# from the primary (factcheck.routers). In tests it is the default database itself.
+DATABASE_REPLICA_URL = os.getenv("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=envint("DB_CONN_MAX_AGE", "0"),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["factcheck.routers.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -352,6 +366,16 @@ FACTCHECK_PUBLIC_PAGES = envbool("FACTCHECK_PUBLIC_PAGES", "true")
 FACTCHECK_PUBLIC_EXPORT = envbool("FACTCHECK_PUBLIC_EXPORT", "false")
 FACTCHECK_PUBLISHER_NAME = os.getenv("FACTCHECK_PUBLISHER_NAME", "Fact-check desk")
 FACTCHECK_PUBLISHER_URL = os.getenv("FACTCHECK_PUBLISHER_URL", "")
+# How long caches may keep a public fact-check page, the sitemap and the feed, in seconds:
+# browsers FACTCHECK_PUBLIC_MAX_AGE (max-age), shared caches such as a CDN or a proxy
+# FACTCHECK_PUBLIC_S_MAXAGE (s-maxage). Longer ages take more load off the site; a
+# reopened check can stay in a cache for up to that long.
+FACTCHECK_PUBLIC_MAX_AGE = envint("FACTCHECK_PUBLIC_MAX_AGE", "300")
+FACTCHECK_PUBLIC_S_MAXAGE = envint("FACTCHECK_PUBLIC_S_MAXAGE", "600")
+if FACTCHECK_PUBLIC_MAX_AGE < 0 or FACTCHECK_PUBLIC_S_MAXAGE < 0:
+    raise ImproperlyConfigured(
+        "FACTCHECK_PUBLIC_MAX_AGE and FACTCHECK_PUBLIC_S_MAXAGE must be 0 or more seconds."
+    )
 # The site's public address, for absolute links written outside a request (commands).
 FACTCHECK_SITE_URL = os.getenv("FACTCHECK_SITE_URL", "http://127.0.0.1:8000")
 # A Server-Timing header on every response: time in Django and in SQL, and the

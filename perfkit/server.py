@@ -42,12 +42,13 @@ def server_environment(database_url: str) -> dict[str, str]:
 
     DEBUG off (no query log, compressed static files), persistent database
     connections, a fresh secret key; the secure-cookie and HTTPS-redirect
-    settings are off because loopback has no TLS. The development tools are
+    settings are off because loopback has no TLS, and any DATABASE_REPLICA_URL is
+    dropped (it would name another database than the scratch one). The development tools are
     installed and Server-Timing is on, so that each response says what it cost. The
     API's throttles allow far more than the measured clients send.
     Gunicorn's own settings come from gunicorn.conf.py, as in production.
     """
-    return {
+    environment = {
         **os.environ,
         "DATABASE_URL": database_url,
         "DEBUG": "false",
@@ -67,6 +68,9 @@ def server_environment(database_url: str) -> dict[str, str]:
         "THROTTLE_EXPORT": "100000/min",
         "PYTHONUNBUFFERED": "1",
     }
+    # The scratch database has no replica: a replica named here would be another database.
+    environment.pop("DATABASE_REPLICA_URL", None)
+    return environment
 
 
 def gunicorn_config(environment: Mapping[str, str]) -> dict[str, str]:

@@ -121,6 +121,7 @@ def test_runserver_shows_the_environment_and_it_is_masked(
     "name",
     [
         "DATABASE_URL",
+        "DATABASE_REPLICA_URL",
         "REDIS_URL",
         "CACHE_URL",
         "SECRET_KEY",

@@ -121,3 +121,61 @@ def test_without_database_url_the_site_uses_sqlite_in_the_project_folder() -> No
     result = _manage("shell", "--no-imports", "-c", code, **environ_without_url)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == str(ROOT / "db.sqlite3")
+
+
+def test_database_replica_url_adds_a_replica_that_tests_mirror_from_the_default() -> None:
+    code = (
+        "import json; from django.conf import settings; db = settings.DATABASES; "
+        "print(json.dumps([sorted(db), db['replica']['HOST'], db['replica']['NAME'], "
+        "db['replica']['TEST']['MIRROR'], settings.DATABASE_ROUTERS]))"
+    )
+    result = _manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        code,
+        DATABASE_URL="postgres://desk:pw@primary.example.org:5432/factcheck",
+        DATABASE_REPLICA_URL="postgres://reader:pw@replica.example.org:5432/factcheck",
+        DEBUG="true",
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [
+        ["default", "replica"],
+        "replica.example.org",
+        "factcheck",
+        "default",
+        ["factcheck.routers.ReplicaRouter"],
+    ]
+
+
+def test_without_database_replica_url_there_is_one_database() -> None:
+    code = "from django.conf import settings; print(sorted(settings.DATABASES))"
+    result = _manage("shell", "--no-imports", "-c", code, DATABASE_REPLICA_URL="", DEBUG="true")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['default']"
+
+
+def test_the_public_cache_ages_come_from_the_environment() -> None:
+    code = (
+        "from django.conf import settings; "
+        "print(settings.FACTCHECK_PUBLIC_MAX_AGE, settings.FACTCHECK_PUBLIC_S_MAXAGE)"
+    )
+    result = _manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        code,
+        FACTCHECK_PUBLIC_MAX_AGE="60",
+        FACTCHECK_PUBLIC_S_MAXAGE="86400",
+        DEBUG="true",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["60", "86400"]
+
+
+def test_a_negative_cache_age_refuses_to_start() -> None:
+    result = _manage("check", FACTCHECK_PUBLIC_S_MAXAGE="-1", DEBUG="true")
+    assert result.returncode != 0
+    assert "FACTCHECK_PUBLIC_MAX_AGE and FACTCHECK_PUBLIC_S_MAXAGE must be 0 or more" in (
+        result.stderr
+    )

@@ -3,6 +3,7 @@
 The page is where the fact-check is published, so the ClaimReview it embeds
 (and the one the export lists) names this page as its url. Only verified
 claims have a page; settings.FACTCHECK_PUBLIC_PAGES turns them all off.
+Anonymous readers get it cacheable, with validators (caching.public_cache).
 """
 
 import json
@@ -17,6 +18,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import SafeString, mark_safe
 
 from ..models import Claim, Verdict, title_from_opening
+from .caching import page_context_for, page_etag, page_last_modified, public_cache
 from .claimreview import claim_review
 from .context import ExportContext
 from .reader import published
@@ -88,6 +90,7 @@ def _passage(claim: Claim) -> Passage:
     )
 
 
+@public_cache(etag=page_etag, last_modified=page_last_modified)
 def claim_page(request: HttpRequest, pk: int) -> HttpResponse:
     if not settings.FACTCHECK_PUBLIC_PAGES:
         raise Http404("Public fact-check pages are turned off.")
@@ -121,5 +124,6 @@ def claim_page(request: HttpRequest, pk: int) -> HttpResponse:
             for rating, value in Verdict.SCALE.items()
         ],
         "claim_review": json_ld(review),
+        **page_context_for(request),
     }
     return render(request, "annotations/public_claim.html", context)

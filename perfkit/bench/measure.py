@@ -24,6 +24,7 @@ from rest_framework.authtoken.models import Token
 
 from annotations.api.pagination import IdCursorPagination
 from annotations.models import Article, Speaker
+from annotations.publishing.reader import published
 from annotations.publishing.writers import FORMATS
 from perfkit.corpus.build import METHOD, Corpus
 from perfkit.corpus.checks import assert_invariants, counts_in_database
@@ -34,6 +35,7 @@ from perfkit.server import Gunicorn, PeakMemory, server_timing
 from perfkit.stats import latency_ms
 
 from .parameters import Parameters, evaluate_targets
+from .public import PublicPageFailed, measure_public_page
 
 # Articles made for the measurements, numbered apart from the corpus's own.
 CREATE_ARTICLE = 1_000_000
@@ -152,6 +154,7 @@ class _Run:
             create = self._create(server, account, desk)
             listing = self._list(server, account, desk, expected=p.create)
             page = self._page(server, account, desk)
+            public_page = self._public_page(server)
         for size in after:
             added = size - self.corpus.counts.verified
             with self._step(f"verified articles until {size:,} verified", added):
@@ -174,6 +177,7 @@ class _Run:
             "create": create,
             "list": listing,
             "page": page,
+            "public_page": public_page,
             "exports": exports_measured,
             "export_memory_growth": _memory_growth(exports_measured),
         }
@@ -321,6 +325,21 @@ class _Run:
             }
         figures["queries_constant"] = figures["large"]["queries"] == figures["small"]["queries"]
         return figures
+
+    # The public page, for anonymous readers --------------------------------------------
+
+    def _public_page(self, server: Gunicorn) -> dict[str, Any] | None:
+        claim_id = published().order_by("pk").values_list("pk", flat=True).first()
+        if claim_id is None:
+            return None  # no verified claim in the corpus: no public page to read
+        p = self.parameters
+        self.progress.phase("public page: direct, 304, through nginx", None, "runs")
+        try:
+            return measure_public_page(
+                server, claim_id, clients=p.public_clients, seconds=p.public_seconds
+            )
+        except PublicPageFailed as failed:
+            raise BenchFailed(str(failed)) from failed
 
     # Exports ---------------------------------------------------------------------------
 

@@ -20,6 +20,9 @@ class Parameters:
     create_words: int = 5000
     export_sizes: tuple[int, ...] = (10_000, 100_000)
     seed: int = 1
+    # The public page's bursts: client processes, and seconds each run lasts.
+    public_clients: int = 4
+    public_seconds: float = 10.0
     # Gunicorn's processes and threads; None: as gunicorn.conf.py sets them.
     workers: int | None = None
     threads: int | None = None
@@ -54,6 +57,10 @@ class Parameters:
             found.append(f"--export-sizes must all be 1 or more, not {self.export_sizes}.")
         elif len(set(self.export_sizes)) != len(self.export_sizes):
             found.append(f"--export-sizes names a size twice: {self.export_sizes}.")
+        if self.public_clients < 1:
+            found.append(f"--public-clients must be 1 or more, not {self.public_clients}.")
+        if not self.public_seconds > 0:
+            found.append(f"--public-seconds must be more than 0, not {self.public_seconds}.")
         for flag, value in (("--workers", self.workers), ("--threads", self.threads)):
             if value is not None and value < 1:
                 found.append(f"{flag} must be 1 or more, not {value}.")

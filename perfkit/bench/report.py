@@ -25,6 +25,38 @@ def _mark(met: bool | None) -> str:
     return {True: "✓", False: "✗", None: "–"}[met]
 
 
+def _public_lines(public: dict[str, Any] | None) -> list[str]:
+    if public is None:
+        return ["Public page: no verified claim to read."]
+    runs = (
+        ("direct (200, rendered)", public["direct"]),
+        ("If-None-Match (304)", public["not_modified"]),
+        ("through nginx proxy_cache", public["through_cache"]),
+    )
+    first = public["direct"]
+    lines = [
+        f"Public page of one check, anonymous readers ({first['clients']} client processes, "
+        f"{first['seconds']:g} s a run; {public['bytes'] / 1024:,.1f} KiB; "
+        f"{public['cache_control']}):"
+    ]
+    for label, figures in runs:
+        if figures is None:
+            lines.append(f"  {label:<28} skipped: {public.get('through_cache_skipped', '')}")
+            continue
+        hits = f", {figures['cache_hits']:,} cache hits" if "cache_hits" in figures else ""
+        cost = (
+            f"; in the server: median {figures['server_app_ms_median']:.2f} ms, "
+            f"{figures['queries']} {'query' if figures['queries'] == 1 else 'queries'}"
+            if "server_app_ms_median" in figures
+            else ""
+        )
+        lines.append(
+            f"  {label:<28}{figures['requests_per_second']:>10,.0f} requests/s "
+            f"({figures['requests']:,} requests{hits}{cost})"
+        )
+    return lines
+
+
 def render_table(document: dict[str, Any]) -> str:
     """Return the document as a table to read, each figure beside its target."""
     machine, p, built = document["machine"], document["parameters"], document["corpus"]
@@ -69,6 +101,7 @@ def render_table(document: dict[str, Any]) -> str:
         f"{page['large']['bytes'] / 1024:,.0f} KiB   {target('page_server_ms')}",
         f"  {page['small']['claims']:>6,} claims: {page['small']['server_app_ms_median']:7.1f} ms "
         f"in the server, {page['small']['queries']} queries   {target('page_queries_constant')}",
+        *_public_lines(document.get("public_page")),
         "",
         "Exports of the verified claims (a fresh server for each size; memory: the largest "
         "worker's resident set):",

@@ -10,7 +10,8 @@ from annotations.models import Claim
 from ..factories import ArticleFactory, give_verdict, make_claim, make_claim_in_review
 from .helpers import Audit, LogIn, drag_select, open_article
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# "__all__": the public page reads from the replica when one is configured.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True, databases="__all__")
 
 
 def test_the_login_page(page: Page, accessibility_problems: Audit) -> None:

@@ -19,7 +19,8 @@ from annotations.models import Claim
 from ..factories import ArticleFactory, give_verdict, make_claim, make_claim_in_review
 from .helpers import LogIn, open_article
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# "__all__": the public page reads from the replica when one is configured.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True, databases="__all__")
 
 RECORD_VIOLATIONS = """
 window.cspViolations = [];

@@ -27,6 +27,7 @@ from perfkit.corpus.checks import (
 )
 from perfkit.corpus.plan import article_plan, article_text_spans, claim_requests
 from perfkit.http import Response
+from perfkit.nginx import nginx_binary
 
 
 def _build(*, stops: tuple[int, ...] = (), extend_to: int | None = None, **sizes: Any) -> Corpus:
@@ -246,6 +247,8 @@ def test_the_default_parameters_are_the_issues() -> None:
         (["--export-sizes", "10,10"], "--export-sizes names a size twice"),
         (["--export-sizes", ","], "--export-sizes needs at least one size"),
         (["--workers", "0"], "--workers must be 1 or more"),
+        (["--public-clients", "0"], "--public-clients must be 1 or more"),
+        (["--public-seconds", "0"], "--public-seconds must be more than 0"),
         (["--json", "/no/such/folder/run.json"], "--json: the folder /no/such/folder does not"),
     ],
 )
@@ -287,6 +290,7 @@ def test_a_small_run_measures_everything_and_prints_the_table_then_the_json(
             "bench",
             *("--articles", "2", "--words", "120", "--claims", "60", "--verified", "0.5"),
             *("--create", "15", "--create-words", "100", "--export-sizes", "40,20"),
+            *("--public-clients", "2", "--public-seconds", "1"),
             *("--json", str(path)),
         ],
         cwd=settings.BASE_DIR,
@@ -327,6 +331,23 @@ def test_a_small_run_measures_everything_and_prints_the_table_then_the_json(
     assert page["large"]["claims"] == 15 and page["small"]["claims"] == 10
     assert page["large"]["server_app_ms_median"] > 0 and page["large"]["queries"] > 0
     assert page["queries_constant"] is (page["large"]["queries"] == page["small"]["queries"])
+
+    public = document["public_page"]
+    assert public["cache_control"] == "public, max-age=300, s-maxage=600"
+    for run in ("direct", "not_modified"):
+        assert public[run]["clients"] == 2 and public[run]["requests"] > 0
+        assert public[run]["requests_per_second"] > 0
+        assert public[run]["server_app_ms_median"] > 0
+    # The 304 reads the validators only; the page reads them, the claim and its sources.
+    assert public["not_modified"]["queries"] == 1
+    assert public["direct"]["queries"] == 3
+    assert "Public page of one check, anonymous readers (2 client processes, 1 s a run" in table
+    if nginx_binary() is not None or os.getenv("CI") == "true":
+        through = public["through_cache"]
+        assert through["requests"] > 0 and through["cache_hits"] == through["requests"]
+        assert "through nginx proxy_cache" in table
+    else:
+        assert public["through_cache"] is None
 
     assert [m["verified_claims"] for m in document["exports"]] == [20, 40]
     assert document["exports"][0]["corpus"]["verified"] == 20

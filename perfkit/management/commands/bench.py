@@ -73,7 +73,8 @@ class Command(BaseCommand):
     help = (
         "Benchmark the site: build a reproducible synthetic corpus in a scratch database beside "
         "DATABASE_URL's (dropped afterwards), then measure through gunicorn on 127.0.0.1 "
-        "claim creation, listing, the article page and the exports. Prints a table, then the "
+        "claim creation, listing, the article page, the public page (direct, 304, through "
+        "nginx) and the exports. Prints a table, then the "
         "JSON document on the last line."
     )
 
@@ -123,6 +124,19 @@ class Command(BaseCommand):
             "--seed", type=int, default=d.seed, help="Seed of the corpus (default: %(default)s)."
         )
         parser.add_argument(
+            "--public-clients",
+            type=int,
+            default=d.public_clients,
+            help="Client processes reading the public page at once (default: %(default)s).",
+        )
+        parser.add_argument(
+            "--public-seconds",
+            type=float,
+            default=d.public_seconds,
+            help="Seconds each public-page run lasts: direct, with 304s, through nginx "
+            "(default: %(default)s).",
+        )
+        parser.add_argument(
             "--workers",
             type=int,
             default=d.workers,
@@ -156,6 +170,8 @@ class Command(BaseCommand):
             create_words=options["create_words"],
             export_sizes=_sizes(options["export_sizes"]),
             seed=options["seed"],
+            public_clients=options["public_clients"],
+            public_seconds=options["public_seconds"],
             workers=options["workers"],
             threads=options["threads"],
         )
