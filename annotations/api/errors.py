@@ -110,6 +110,11 @@ EXPECTED_CONFLICTS = (
         "annotations_article.text_sha256",
         "The same text was added at the same time: find that article instead.",
     ),
+    ExpectedConflict(
+        "article_url_unique",
+        "index 'article_url_unique'",
+        "An article with this address was added at the same time: find that article instead.",
+    ),
 )
 
 
