@@ -65,7 +65,7 @@ def _at_risk(char: str) -> bool:
     if char == OPEN:
         return True
     if char.isspace():
-        return char not in " \t\n\r\f\v"  # no-break and other special spaces are kept as they are
+        return char not in " \t\n\r"  # no-break and other special spaces are kept as they are
     return (
         not char.isprintable()
         or unicodedata.combining(char) != 0
@@ -84,9 +84,13 @@ def _restore(value: str | None) -> str:
 
 
 def _parse(html: str) -> etree._Element:
-    # lxml takes a str holding an encoding declaration only as bytes.
+    # lxml takes a str holding an encoding declaration only as bytes; a lone surrogate
+    # (which JSON can carry) is no character and becomes U+FFFD.
     parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True)
-    return lxml.html.fromstring(html.encode("utf-8"), parser=parser)
+    return lxml.html.fromstring(
+        html.encode("utf-8", "surrogatepass").decode("utf-8", "replace").encode("utf-8"),
+        parser=parser,
+    )
 
 
 def _squash(text: str) -> str:
@@ -150,7 +154,17 @@ def _date(value: str | None) -> date | None:
 
 
 def extract(html: str, url: str = "") -> Extraction:
-    """Return the article in ``html``; ``url`` is where it came from, if known."""
+    """Return the article in ``html``; ``url`` is where it came from, if known.
+
+    A page with no article (or no page at all) gives an extraction without text.
+    """
+    try:
+        return _extract(html, url)
+    except (ValueError, etree.LxmlError):  # an empty document, characters XML cannot hold
+        return Extraction(text="", paragraphs=[])
+
+
+def _extract(html: str, url: str) -> Extraction:
     tree = _parse(html)
     for element in tree.iter():
         if isinstance(element.tag, str):

@@ -189,3 +189,14 @@ def test_the_session_needs_the_csrf_token(alice: User) -> None:
 
     assert response.status_code == 403
     assert not Article.objects.exists()
+
+
+def test_sent_again_with_its_idempotency_key_it_imports_once(alice_api: APIClient) -> None:
+    body = {"text": "A story sent twice over a bad connection."}
+    first = alice_api.post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="import-1")
+    again = alice_api.post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="import-1")
+
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json()
+    assert Article.objects.count() == 1
