@@ -112,7 +112,7 @@ EXPECTED_CONFLICTS = (
     ),
     ExpectedConflict(
         "article_url_unique",
-        "index 'article_url_unique'",
+        "annotations_article.url",  # SQLite names a partial index's column, not the index
         "An article with this address was added at the same time: find that article instead.",
     ),
 )

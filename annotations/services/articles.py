@@ -74,6 +74,10 @@ def check_article(
         .first()
     ):
         errors["text"] = f"This text is already loaded as “{twin}” (article {twin.pk})."
+    if article.url and (
+        twin := Article.objects.exclude(pk=article.pk).filter(url=article.url.strip()).first()
+    ):
+        errors["url"] = f"This address is already the article “{twin}” (article {twin.pk})."
     try:
         article.clean_fields(exclude=["text", "text_sha256", "created_by"])
     except ValidationError as exc:
