@@ -18,6 +18,7 @@ What the page showed and the extraction left out is listed in ``removed``,
 for the person importing to review.
 """
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from datetime import date
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
+import regex
 import trafilatura
 from django.core.exceptions import ValidationError
 from lxml import etree
@@ -43,6 +45,9 @@ UNSEEN = ("script", "style", "noscript", "template", "head", "svg", "iframe")
 LABEL_WORDS = 3
 OPEN, CLOSE = "\u2e28", "\u2e29"  # ⸨ ⸩, printable and unchanged by NFC
 PLACEHOLDER = re.compile(f"{OPEN}([0-9A-F]{{1,6}}){CLOSE}")
+LINE_SPACE = str.maketrans("\t\n\r", "   ")
+# Every combining mark (and then some): a text without any needs no look at each character.
+MARK = regex.compile(r"\p{M}")
 
 
 @dataclass
@@ -60,6 +65,7 @@ class Extraction:
     url: str = ""
 
 
+@functools.cache
 def _at_risk(char: str) -> bool:
     """Return whether trafilatura would drop or change ``char``."""
     if char == OPEN:
@@ -73,8 +79,18 @@ def _at_risk(char: str) -> bool:
     )
 
 
+def _plainly_safe(value: str) -> bool:
+    """Return whether no character of ``value`` can be at risk, by checks made in C."""
+    return (
+        value.translate(LINE_SPACE).isprintable()
+        and OPEN not in value
+        and unicodedata.is_normalized("NFC", value)
+        and not MARK.search(value)
+    )
+
+
 def _protect(value: str | None) -> str | None:
-    if not value or all(not _at_risk(c) for c in value):
+    if not value or _plainly_safe(value):
         return value
     return "".join(f"{OPEN}{ord(c):X}{CLOSE}" if _at_risk(c) else c for c in value)
 
@@ -196,8 +212,11 @@ def _extract(html: str, url: str) -> Extraction:
         paragraphs.pop(0)  # the headline, already the title
     paragraphs = [p for p in paragraphs if _squash(p) not in links_only]
 
+    whole = {_squash(p) for p in paragraphs}
     kept = _squash(" ".join(paragraphs))
-    removed = list(dict.fromkeys(text for text, _ in blocks if text not in kept))
+    removed = list(
+        dict.fromkeys(text for text, _ in blocks if text not in whole and text not in kept)
+    )
 
     outlet = _squash(_restore(found.sitename))
     parts = urlsplit(url)

@@ -4,10 +4,10 @@ import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
 
-from annotations.models import Article
+from annotations.models import Article, Claim
 from tests.importing.conftest import page_server  # noqa: F401 (a fixture, used by name)
 
-from .helpers import LogIn
+from .helpers import LogIn, Screenshot, drag
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -20,6 +20,7 @@ def internal_allowed(settings) -> None:
 def test_a_reviewer_imports_a_page_from_its_address(
     page: Page,
     log_in: LogIn,
+    screenshot: Screenshot,
     alice: User,
     page_server: str,  # noqa: F811 (the fixture imported above)
     internal_allowed: None,
@@ -49,6 +50,8 @@ def test_a_reviewer_imports_a_page_from_its_address(
         "The deal marks the end of nearly two years of siege."
     )
     expect(page.locator("#import-summary")).to_contain_text("4 of 5 paragraphs kept")
+    page.locator("#import-preview details").click()
+    screenshot("import-preview")
     page.get_by_role("button", name="Import").click()
 
     page.wait_for_selector("#desk[data-ready=true]")
@@ -59,6 +62,18 @@ def test_a_reviewer_imports_a_page_from_its_address(
     assert article.text.endswith("\n\nThe deal marks the end of nearly two years of siege.")
     assert "Syrian Observatory" not in article.text
     assert page.locator("[data-article-text]").evaluate("(el) => el.textContent") == article.text
+    screenshot("imported-article")
+
+    # And annotates it, across a paragraph break.
+    drag(page, "Talal Barazi.", "In exchange")
+    page.locator("#claim-form").wait_for(state="visible")
+    page.select_option("#new-attribution", "author")
+    page.locator("#claim-form").get_by_role("button", name="Save draft").click()
+    page.locator(".claim-item.is-selected .claim-panel").wait_for()
+    claim = Claim.objects.get()
+    assert claim.article == article
+    assert claim.quote == "Talal Barazi.\n\nIn exchange"
+    assert article.text[claim.start : claim.end] == claim.quote
 
 
 def test_importing_a_page_already_there_links_to_it(

@@ -116,3 +116,28 @@ def test_characters_the_library_would_change_are_kept(word: str) -> None:
     assert unicodedata.is_normalized("NFC", word) or not unicodedata.is_normalized(
         "NFC", found.text
     )
+
+
+def test_the_quick_check_never_passes_a_character_at_risk() -> None:
+    # _plainly_safe is the fast path of _protect: it may send a safe text the slow way,
+    # never let one at risk through. Every character of the first two planes, one by one.
+    from annotations.importing.extract import _at_risk, _plainly_safe
+
+    passed_at_risk = [
+        hex(code)
+        for code in range(0x20000)
+        if not 0xD800 <= code <= 0xDFFF and _plainly_safe(chr(code)) and _at_risk(chr(code))
+    ]
+    assert passed_at_risk == []
+
+
+def test_an_emoji_newer_than_the_interpreters_unicode_is_kept() -> None:
+    # U+1FAE8 (shaking face, Unicode 15): Python 3.11 takes it for unassigned, which
+    # the library drops as unprintable.
+    sentence = (
+        "The crowd reacted 🫨 when the results came in late on Sunday evening, "
+        "according to several witnesses who spoke to the paper afterwards."
+    )
+    found = extract(f"<html><body><article><p>{sentence}</p></article></body></html>")
+
+    assert found.paragraphs == [sentence]
