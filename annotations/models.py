@@ -155,6 +155,13 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-published_on", "-created_at", "-id"]
+        permissions = [("import_article", "Can import articles")]
+        constraints = [
+            # One article per canonical address; articles pasted without one share the blank.
+            models.UniqueConstraint(
+                fields=["url"], condition=~Q(url=""), name="article_url_unique"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.display_title

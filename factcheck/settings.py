@@ -361,6 +361,16 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# Importing articles from the web (annotations/importing/fetch.py).
+# Addresses that resolve to loopback, private, link-local, shared, reserved,
+# multicast or unspecified addresses are refused unless this is on; only tests
+# and a desk on a closed network should turn it on.
+ARTICLE_IMPORT_ALLOW_PRIVATE_ADDRESSES = envbool("ARTICLE_IMPORT_ALLOW_PRIVATE_ADDRESSES", "false")
+ARTICLE_IMPORT_MAX_BYTES = envint("ARTICLE_IMPORT_MAX_BYTES", str(5 * 1024 * 1024))
+ARTICLE_IMPORT_CONNECT_TIMEOUT = envint("ARTICLE_IMPORT_CONNECT_TIMEOUT", "5")  # seconds
+ARTICLE_IMPORT_READ_TIMEOUT = envint("ARTICLE_IMPORT_READ_TIMEOUT", "20")  # seconds, in all
+ARTICLE_IMPORT_MAX_REDIRECTS = envint("ARTICLE_IMPORT_MAX_REDIRECTS", "3")
+
 # Publishing verified claims.
 FACTCHECK_PUBLIC_PAGES = envbool("FACTCHECK_PUBLIC_PAGES", "true")
 FACTCHECK_PUBLIC_EXPORT = envbool("FACTCHECK_PUBLIC_EXPORT", "false")

@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
 from annotations import services
 from annotations.models import Article, title_from_opening
@@ -198,3 +199,26 @@ def test_check_article_refuses_a_new_text_under_claims(morgan, alice, article):
         services.check_article(user=morgan, article=article, text="Another text.")
 
     assert "1 claim(s)" in messages(exc, "text")
+
+
+def test_two_articles_cannot_name_the_same_address(morgan):
+    url = "https://news.example.org/2014/05/07/homs"
+    first = services.article_create(user=morgan, text="First text.", url=url)
+
+    with pytest.raises(ValidationError) as refused:
+        services.article_create(user=morgan, text="Second text.", url=f" {url} ")
+    assert f"(article {first.pk})" in refused.value.message_dict["url"][0]
+
+    other = services.article_create(user=morgan, text="Third text.")
+    with pytest.raises(ValidationError):
+        services.article_update(article=other, user=morgan, url=url)
+    assert services.article_update(article=first, user=morgan, url=url).url == url  # itself
+    services.article_create(user=morgan, text="Fourth text.")  # no address: no clash
+
+
+def test_the_database_keeps_one_article_per_address(db):
+    ArticleFactory(text="One.", url="https://news.example.org/a")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ArticleFactory(text="Two.", url="https://news.example.org/a")
+    ArticleFactory(text="Three.", url="")
+    ArticleFactory(text="Four.", url="")

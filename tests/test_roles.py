@@ -28,6 +28,7 @@ REVIEWER_RIGHTS = {
     "view_verdict",
     "add_verdict",
     "change_verdict",
+    "import_article",
 }
 MODERATOR_RIGHTS = REVIEWER_RIGHTS | {
     "add_article",

@@ -2,6 +2,7 @@
 
 import json
 import re
+from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth.models import User
@@ -157,7 +158,9 @@ def test_the_text_is_drawn_as_paragraphs_with_their_code_point_offsets(
 
     page = client.get(reverse("article_detail", args=[article.pk])).content.decode()
 
-    paragraphs = re.findall(r'<p class="para" data-start="(\d+)" data-end="(\d+)">(.*?)</p>', page)
+    paragraphs = re.findall(
+        r'<p class="para" dir="auto" data-start="(\d+)" data-end="(\d+)">(.*?)</p>', page
+    )
     assert paragraphs == [
         ("0", "14", "Flag 🇸🇾 first."),  # the flag is two code points
         ("18", "31", "Cafe\u0301 second."),  # after \r\n\r\n; the accent is one more
@@ -271,3 +274,50 @@ def test_the_article_page_costs_as_many_queries_with_1000_claims_as_with_10(
 
     assert len(page_data(client.get(reverse("article_detail", args=[many.pk])))["claims"]) == 1000
     assert with_thousand == with_ten
+
+
+class _TextOf(HTMLParser):
+    """Collect the text inside the element that carries data-article-text, as a browser would."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = 0
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.depth:
+            self.depth += 1
+        elif "data-article-text" in dict(attrs):
+            self.depth = 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.depth:
+            self.parts.append(data)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Flag 🇸🇾 first.\r\n\r\nCafe\u0301 second.\nThird",
+        "\n  Leading blank lines, \u00a0 inner  spaces, trailing ones.  \n\n\n",
+        "“Curly,” she said.\n\nمرحبا بالعالم 👍🏽 and on.\n\nA <b>tag</b> & an &amp; entity.\r",
+        "Lone\rcarriage return, then \t a tab and a line\u2028separator.",
+    ],
+)
+def test_the_text_container_holds_exactly_the_article_text(
+    client: Client, alice: User, text: str
+) -> None:
+    article = ArticleFactory(text=text)
+    client.force_login(alice)
+
+    page = client.get(reverse("article_detail", args=[article.pk])).content.decode()
+
+    parser = _TextOf()
+    parser.feed(page)
+    assert "".join(parser.parts) == text
+    assert page.count("data-article-text") == 1
+    assert "\r" not in page  # a browser would read it as \n: it is written as &#13;

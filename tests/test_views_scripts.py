@@ -1,4 +1,4 @@
-"""The article page's scripts as production serves them: hashed modules importing hashed modules."""
+"""The pages' scripts as production serves them: hashed modules importing hashed modules."""
 
 import json
 import os
@@ -47,10 +47,12 @@ def test_collectstatic_rewrites_every_module_import_to_a_hashed_file_that_exists
     assert result.stdout.strip() == "factcheck.storage.StaticFilesStorage"
 
     manifest = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
-    entry = manifest["js/desk.js"]
-    assert re.fullmatch(r"js/desk\.[0-9a-f]{12}\.js", entry)
+    # The pages' entries: the article page's and the import page's.
+    entries = [manifest["js/desk.js"], manifest["js/import.js"]]
+    for entry in entries:
+        assert re.fullmatch(r"js/[a-z]+\.[0-9a-f]{12}\.js", entry)
     seen: set[str] = set()
-    todo = [entry]
+    todo = list(entries)
     while todo:
         name = todo.pop()
         if name in seen:
@@ -62,6 +64,6 @@ def test_collectstatic_rewrites_every_module_import_to_a_hashed_file_that_exists
             hashed = f"js/{target.removeprefix('./')}"
             assert (tmp_path / hashed).is_file(), f"{name} imports {hashed}, which is missing"
             todo.append(hashed)
-    # Every module of the page is reached from the entry, each by its hashed name.
+    # Every module of the pages is reached from an entry, each by its hashed name.
     modules = {p.name for p in (ROOT / "static" / "js").glob("*.js")}
     assert {manifest[f"js/{m}"] for m in modules} == seen

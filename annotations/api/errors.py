@@ -110,6 +110,11 @@ EXPECTED_CONFLICTS = (
         "annotations_article.text_sha256",
         "The same text was added at the same time: find that article instead.",
     ),
+    ExpectedConflict(
+        "article_url_unique",
+        "annotations_article.url",  # SQLite names a partial index's column, not the index
+        "An article with this address was added at the same time: find that article instead.",
+    ),
 )
 
 

@@ -179,6 +179,80 @@ class ArticleCreateInput(serializers.Serializer):
         return value or "en"
 
 
+class ArticleImportInput(serializers.Serializer):
+    """One source: a web address, a page's HTML (with its address, if known) or the text."""
+
+    url = _text(
+        2000,
+        help_text="The page to fetch; with html, where the page came from; with text, "
+        "the original's address.",
+    )
+    html = StringField(
+        required=False,
+        trim_whitespace=False,
+        max_length=ARTICLE_TEXT_MAX * 2,
+        help_text="A saved web page's HTML, to extract the article from.",
+    )
+    text = StringField(
+        required=False,
+        trim_whitespace=False,
+        max_length=ARTICLE_TEXT_MAX,
+        help_text="The article's text, stored as given (line endings made \\n).",
+    )
+    title = _text(500, help_text="Instead of the title the page gives.")
+    byline = _text(300, help_text="Instead of the byline the page gives.")
+    outlet = _text(200, help_text="Instead of the outlet the page names.")
+    published_on = serializers.DateField(
+        required=False, allow_null=True, help_text="Instead of the date the page gives."
+    )
+    language = _text(35, help_text="Instead of the language the page states (BCP 47 tag).")
+    dry_run = TrueFalseField(
+        required=False, default=False, help_text="true: return the extraction, store nothing."
+    )
+
+    def validate(self, data: dict[str, Any]) -> dict[str, Any]:
+        given = [name for name in ("html", "text") if name in data]
+        if len(given) > 1:
+            raise serializers.ValidationError(
+                {"html": ["Send one source: the page's HTML or the text, not both."]}
+            )
+        if not given and not data.get("url"):
+            raise serializers.ValidationError({"url": ["Send one source: url, html or text."]})
+        return data
+
+
+class ExtractionOutput(serializers.Serializer):
+    """What the import found in the page, as it would be (or was) stored."""
+
+    title = serializers.CharField()
+    byline = serializers.CharField()
+    outlet = serializers.CharField()
+    published_on = serializers.DateField(allow_null=True)
+    language = serializers.CharField(help_text="As the page states it; empty if it does not.")
+    url = serializers.CharField(help_text="The canonical address, or the one fetched; or empty.")
+    text = serializers.CharField(help_text="The body text: paragraphs separated by a blank line.")
+    paragraphs = serializers.ListField(child=serializers.CharField())
+    removed = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Text the page showed that the extraction left out (menus, banners, links).",
+    )
+
+
+class ArticleImportOutput(serializers.Serializer):
+    dry_run = serializers.BooleanField()
+    extraction = ExtractionOutput()
+    article = ArticleDetailOutput(
+        allow_null=True, help_text="The stored article; null on a dry run."
+    )
+
+
+class ExistingArticleOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    display_title = serializers.CharField()
+    api_url = serializers.CharField()
+    page_url = serializers.CharField()
+
+
 # Speakers ------------------------------------------------------------------
 
 

@@ -7,7 +7,7 @@ factcheck/urls.py routes before this module.
 from django.urls import include, path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView
 
-from .articles import ArticleViewSet
+from .articles import ArticleImportViewSet, ArticleViewSet
 from .claims import ClaimViewSet
 from .docs import ApiRoot, DocsView
 from .errors import api_not_found
@@ -39,6 +39,11 @@ DETAIL = {"get": "retrieve", "patch": "partial_update", "delete": "destroy"}
 urlpatterns = [
     path("", ApiRoot.as_view(), name="api-root"),
     path("articles/", ArticleViewSet.as_view(LIST), name="api-article-list"),
+    path(
+        "articles/import/",
+        ArticleImportViewSet.as_view({"post": "create"}),
+        name="api-article-import",
+    ),
     path(
         "articles/<api_id:pk>/",
         ArticleViewSet.as_view({"get": "retrieve"}),

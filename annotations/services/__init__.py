@@ -14,7 +14,16 @@ bad field, ``PermissionDenied`` for what the user may not do, and
 Import from here (``services.claim_create``): the modules are the areas.
 """
 
-from .articles import ARTICLE_FIELDS, article_create, article_update, check_article
+from .articles import (
+    ARTICLE_FIELDS,
+    IMPORT_OVERRIDES,
+    ArticleImport,
+    DuplicateArticle,
+    article_create,
+    article_import,
+    article_update,
+    check_article,
+)
 from .claims import (
     CLAIM_FIELDS,
     CLAIM_SPAN_FIELDS,
@@ -59,6 +68,7 @@ __all__ = [
     "ARTICLE_FIELDS",
     "CLAIM_FIELDS",
     "CLAIM_SPAN_FIELDS",
+    "IMPORT_OVERRIDES",
     "MAX_OFFSET",
     "REJECT_REASON_NEEDED",
     "REOPEN_REASON_NEEDED",
@@ -66,9 +76,12 @@ __all__ = [
     "SOURCE_FIELDS",
     "SPEAKER_FIELDS",
     "WITHDRAW_REASON_NEEDED",
+    "ArticleImport",
     "CheckedSpan",
+    "DuplicateArticle",
     "StaleVersion",
     "article_create",
+    "article_import",
     "article_update",
     "check_article",
     "check_claim",

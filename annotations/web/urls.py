@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("articles/import/", views.article_import, name="article_import"),
     path("articles/<int:pk>/", views.article_detail, name="article_detail"),
     # A claim's panel, as an HTML fragment the article page fetches when the claim is selected.
     path("claims/<int:pk>/", views.claim_panel, name="claim_panel"),

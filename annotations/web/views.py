@@ -16,6 +16,8 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from .. import permissions, selectors
@@ -74,12 +76,28 @@ def _message(message: str, *, status: int) -> HttpResponse:
 
 
 def paragraphs(text: str) -> list[dict[str, Any]]:
-    """Return the text's non-blank lines with their offsets in code points (Python indices)."""
-    return [
+    """Return the text's non-blank lines with their offsets in code points (Python indices).
+
+    Each also carries ``gap``: the text between it and the one before (line breaks,
+    blank lines), as HTML. The page draws the gaps between the paragraphs' elements,
+    so that the text container's textContent is the article's text, code point for
+    code point, as W3C selectors expect. An HTML parser reads a bare carriage return
+    as a line feed, so it is written as a character reference.
+    """
+    found = [
         {"start": m.start(), "end": m.end(), "text": m.group()}
         for m in re.finditer(r"[^\r\n]+", text)
         if m.group().strip()
     ]
+    at = 0
+    for paragraph in found:
+        paragraph["gap"] = _text_html(text[at : paragraph["start"]])
+        at = paragraph["end"]
+    return found
+
+
+def _text_html(text: str) -> str:
+    return mark_safe(escape(text).replace("\r", "&#13;"))  # noqa: S308 (escaped just before)
 
 
 def page_claims(article_id: int) -> list[dict[str, Any]]:
@@ -139,7 +157,8 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "annotations/article.html",
         {
             "article": article,
-            "paragraphs": paragraphs(article.text),
+            "paragraphs": (drawn := paragraphs(article.text)),
+            "text_tail": _text_html(article.text[drawn[-1]["end"] :] if drawn else article.text),
             "data": data,
             "claim_count": len(claims),
             "status_counts": [(value, label, counts[value]) for value, label in Status.choices],
@@ -221,3 +240,28 @@ def claim_panel(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         },
     )
+
+
+IMPORT_PERMISSION = "annotations.import_article"
+
+
+@require_GET
+@desk_page
+def article_import(request: HttpRequest) -> HttpResponse:
+    """The import page: its script previews through the API (a dry run), then imports."""
+    if not request.user.has_perm(IMPORT_PERMISSION):
+        return render(
+            request,
+            "annotations/forbidden.html",
+            {"message": "You may not import articles: ask an editor for the permission."},
+            status=403,
+        )
+    data = {
+        "csrfToken": get_token(request),
+        "urls": {
+            "import": reverse("api-article-import"),
+            # The script puts the new article's id in place of the 0.
+            "article": reverse("article_detail", args=[0]),
+        },
+    }
+    return render(request, "annotations/import.html", {"data": data})

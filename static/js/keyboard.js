@@ -4,9 +4,11 @@ import { closeCreate, openCreate, selectionDone, stopCuePick } from "./claim-for
 import { selectedSpan } from "./highlights.js";
 import { closeEdit, deselect, selectedPanel, step, toggleEdit } from "./panel.js";
 
+// Left and right are the screen's: in a right-to-left paragraph (each has dir="auto")
+// the left arrow moves on through the text, as readers of Arabic expect.
 const MOVES = {
-  ArrowLeft: ["backward", "character"],
-  ArrowRight: ["forward", "character"],
+  ArrowLeft: ["left", "character"],
+  ArrowRight: ["right", "character"],
   ArrowUp: ["backward", "line"],
   ArrowDown: ["forward", "line"],
   Home: ["backward", "lineboundary"],

@@ -44,11 +44,19 @@ def _article(desk: Desk, user: User) -> None:
     Article.objects.create(text=desk.article.text, text_sha256=desk.article.text_sha256)
 
 
+def _article_url(desk: Desk, user: User) -> None:
+    Article.objects.filter(pk=desk.article.pk).update(url="https://news.example.org/homs")
+    Article.objects.create(
+        text="Another text.", text_sha256="0" * 64, url="https://news.example.org/homs"
+    )
+
+
 BREAKERS = {
     "speaker_name_unique_ci": _speaker_name,
     "speaker_alias_unique_ci": _speaker_alias,
     "verdict_one_per_reviewer": _verdict,
     "annotations_article_text_sha256_key": _article,
+    "article_url_unique": _article_url,
 }
 
 
@@ -119,6 +127,19 @@ def test_an_article_added_twice_at_once_is_a_409_naming_the_race(
     response = client_for(morgan).post("/api/articles/", {"text": ARTICLE_TEXT}, format="json")
     assert response.status_code == 409
     assert response.json() == {"detail": _conflict("annotations_article_text_sha256_key")}
+
+
+def test_an_article_imported_twice_at_once_is_a_409_naming_the_race(
+    client_for: Clients, alice: User, desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(services, "article_import", _racing(lambda: _article_url(desk, alice)))
+    response = client_for(alice).post(
+        "/api/articles/import/",
+        {"text": "A text.", "url": "https://news.example.org/homs"},
+        format="json",
+    )
+    assert response.status_code == 409
+    assert response.json() == {"detail": _conflict("article_url_unique")}
 
 
 @pytest.mark.parametrize(

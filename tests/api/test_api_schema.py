@@ -22,6 +22,7 @@ from schemathesis.core.transport import Response
 from schemathesis.specs.openapi.checks import ignored_auth
 
 from annotations import selectors
+from annotations.importing.fetch import FetchError
 from factcheck.wsgi import application
 
 from .conftest import Desk
@@ -200,6 +201,16 @@ schema = schemathesis.openapi.from_dict(
     path_regex="^/api/export"
 )
 schema.app = application
+
+
+@pytest.fixture(autouse=True)
+def no_fetching(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep the import endpoint from fetching the addresses the fuzzer makes up: no internet."""
+
+    def refuse(url: str) -> None:
+        raise FetchError(f"{url} is not fetched in this test.")
+
+    monkeypatch.setattr("annotations.services.articles.fetch", refuse)
 
 
 @pytest.fixture

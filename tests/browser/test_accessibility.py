@@ -57,3 +57,18 @@ def test_the_public_page_of_a_verified_claim(
     page.goto(f"/checks/{claim.pk}/")
 
     assert accessibility_problems(page) == []
+
+
+def test_the_import_page_and_its_preview(
+    page: Page, log_in: LogIn, alice: User, accessibility_problems: Audit
+) -> None:
+    log_in(alice)
+    page.goto("/articles/import/")
+    assert accessibility_problems(page) == []
+
+    page.get_by_role("radio", name="Text").check()
+    page.get_by_label("The article's text").fill("First paragraph.\n\nمرحبا بالعالم 👍🏽")
+    page.get_by_role("button", name="Preview").click()
+    page.locator("#import-preview").wait_for()
+
+    assert accessibility_problems(page) == []
