@@ -20,8 +20,9 @@ second look as the same speaker.
 """
 
 import unicodedata
+from collections.abc import Sequence
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 # Letters that do not decompose into a base letter and a combining mark.
 _PLAIN_LETTERS = str.maketrans(
@@ -67,3 +68,22 @@ def bare_key(value: str) -> str:
 def similarity(bare_a: str, bare_b: str) -> float:
     """Score two bare keys from 0 to 100, whatever the order of their words."""
     return fuzz.token_sort_ratio(bare_a, bare_b)
+
+
+def near_pairs(
+    bare_keys: Sequence[str], *, cutoff: float = NEAR_MATCH
+) -> list[tuple[int, int, float]]:
+    """Return (i, j, score) for every i < j whose bare keys score ``cutoff`` or more.
+
+    The same score as ``similarity``, each key against the ones after it in one
+    call into rapidfuzz's compiled loop.
+    """
+    pairs = []
+    for i, key in enumerate(bare_keys[:-1]):
+        later = bare_keys[i + 1 :]
+        found = process.extract(
+            key, later, scorer=fuzz.token_sort_ratio, score_cutoff=cutoff, limit=None
+        )
+        pairs.extend((i, i + 1 + at, float(score)) for _, score, at in found)
+    pairs.sort()
+    return pairs

@@ -37,7 +37,22 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     """
     if isinstance(exc, services.StaleVersion):
         return _stale_version_response(exc, context.get("request"))
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, services.PossibleDuplicates):
+        exc = exceptions.ValidationError(
+            {
+                **_message_dict(exc),
+                "possible_duplicates": [
+                    {
+                        "id": c.speaker_id,
+                        "name": c.name,
+                        "matched_name": c.matched_name,
+                        "score": round(c.score, 1),
+                    }
+                    for c in exc.candidates
+                ],
+            }
+        )
+    elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(_message_dict(exc))
     elif isinstance(exc, RequestDataTooBig):
         exc = PayloadTooLarge()
@@ -87,13 +102,13 @@ class ExpectedConflict:
 
 EXPECTED_CONFLICTS = (
     ExpectedConflict(
-        "speaker_name_unique_ci",
-        "index 'speaker_name_unique_ci'",
+        "speaker_name_key_unique",
+        "annotations_speaker.name_key",
         "A speaker with this name was added at the same time: search for it and use it.",
     ),
     ExpectedConflict(
-        "speaker_alias_unique_ci",
-        "index 'speaker_alias_unique_ci'",
+        "speaker_alias_name_key_unique",
+        "annotations_speakeralias.name_key",
         "One of these aliases was given to a speaker at the same time: search for it.",
     ),
     # verdict_give locks the claim first, which orders two of one reviewer's verdicts;

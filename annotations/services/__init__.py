@@ -9,7 +9,9 @@ refusals beside its fields.
 
 Errors: ``django.core.exceptions.ValidationError`` with a dict naming each
 bad field, ``PermissionDenied`` for what the user may not do, and
-``StaleVersion`` when an edit was based on an old version of a claim.
+``StaleVersion`` when an edit was based on an old version of a claim;
+``PossibleDuplicates`` (a ValidationError naming ``name``) when a new speaker
+may already be in the register.
 
 Import from here (``services.claim_create``): the modules are the areas.
 """
@@ -53,7 +55,15 @@ from .moderation import (
     claims_reopen,
     claims_verify,
 )
-from .speakers import SPEAKER_FIELDS, check_speaker, speaker_create, speaker_update
+from .speakers import (
+    SPEAKER_FIELDS,
+    PossibleDuplicates,
+    check_merge,
+    check_speaker,
+    speaker_create,
+    speaker_merge,
+    speaker_update,
+)
 
 __all__ = [
     "ARTICLE_FIELDS",
@@ -67,11 +77,13 @@ __all__ = [
     "SPEAKER_FIELDS",
     "WITHDRAW_REASON_NEEDED",
     "CheckedSpan",
+    "PossibleDuplicates",
     "StaleVersion",
     "article_create",
     "article_update",
     "check_article",
     "check_claim",
+    "check_merge",
     "check_claim_update",
     "check_reject",
     "check_reopen",
@@ -95,6 +107,7 @@ __all__ = [
     "source_remove",
     "source_update",
     "speaker_create",
+    "speaker_merge",
     "speaker_update",
     "text_sha256",
     "verdict_give",

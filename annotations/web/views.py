@@ -29,7 +29,7 @@ NOT_ON_THE_DESK = (
 ARTICLES_PER_PAGE = 25
 # The article's own voice has no speaker, hence no side; the page colours it apart.
 AUTHOR_SIDE = "author"
-SPEAKER_FIELDS = ("id", "name", "kind", "side", "role")
+SPEAKER_FIELDS = ("id", "name", "kind", "side", "role")  # side: its slug
 
 View = Callable[..., HttpResponse]
 
@@ -111,6 +111,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     claims = page_claims(article.pk)
     # The speakers the claims name, for their sides (the claims carry ids and names only).
     speakers = list(selectors.speakers_of_article(article.pk).values(*SPEAKER_FIELDS))
+    sides = [*Side.objects.values_list("slug", "name"), (AUTHOR_SIDE, "Article's own voice")]
     counts = {status: 0 for status in Status.values}
     for claim in claims:
         counts[claim["status"]] += 1
@@ -123,7 +124,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "labels": {
             "kind": dict(ClaimKind.choices),
             "status": dict(Status.choices),
-            "side": {**dict(Side.choices), AUTHOR_SIDE: "Article's own voice"},
+            "side": dict(sides),
             "attribution": dict(Attribution.choices),
         },
         "csrfToken": get_token(request),
@@ -143,7 +144,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "data": data,
             "claim_count": len(claims),
             "status_counts": [(value, label, counts[value]) for value, label in Status.choices],
-            "sides": [*Side.choices, (AUTHOR_SIDE, "Article's own voice")],
+            "sides": sides,
             "kinds": ClaimKind.choices,
             "statuses": Status.choices,
             "can_create": permissions.can_create_claim(request.user),
