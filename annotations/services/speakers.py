@@ -228,11 +228,8 @@ def speaker_update(*, speaker: Speaker, user: AbstractBaseUser | None, **changes
     reject_unknown("speaker_update", changes, SPEAKER_FIELDS)
     locked = Speaker.objects.select_for_update().get(pk=speaker.pk)
     if locked.merged_into_id is not None:
-        raise ValidationError(
-            {
-                "name": f"{locked.name} was merged into speaker {locked.merged_into_id}: edit that one."
-            }
-        )
+        into = locked.merged_into_id
+        raise ValidationError({"name": f"{locked.name} was merged into speaker {into}: edit that."})
     speaker, aliases = check_speaker(user=user, speaker=locked, **changes)
     with history_context(user):
         speaker.save()

@@ -154,6 +154,22 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# A side's highlight is its colour at this opacity (a hexadecimal alpha); its line, the colour.
+SIDE_WASH_ALPHA = "38"
+
+
+@require_GET
+@desk_fragment
+def sides_css(request: HttpRequest) -> HttpResponse:
+    """Return the stylesheet of the sides' colours, from the table moderators keep."""
+    rules = ["/* The desk's sides: the colours of their highlights and legend. */"]
+    for slug, colour in Side.objects.values_list("slug", "colour"):
+        # Slugs hold letters, digits, - and _ only; colours are #rrggbb (validated).
+        wash = f"{colour}{SIDE_WASH_ALPHA}"
+        rules.append(f'[data-side="{slug}"] {{ --side-bg: {wash}; --side-line: {colour}; }}')
+    return HttpResponse("\n".join(rules) + "\n", content_type="text/css; charset=utf-8")
+
+
 @require_GET
 @desk_fragment
 def claim_panel(request: HttpRequest, pk: int) -> HttpResponse:
