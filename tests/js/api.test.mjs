@@ -71,7 +71,7 @@ test("a new speaker's errors land on the form's prefixed fields, nested ones fla
 
 test("a 400 that names no field (a body that is not JSON) goes above the form", () => {
   const failure = describeFailure({ status: 400, data: { detail: "JSON parse error - x" } });
-  assert.deepEqual(failure, { fields: {}, general: ["JSON parse error - x"], currentVersion: null });
+  assert.deepEqual(failure, { fields: {}, general: ["JSON parse error - x"], currentVersion: null, duplicates: null });
 });
 
 for (const status of [409, 412]) {
