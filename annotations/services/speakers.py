@@ -49,8 +49,9 @@ class PossibleDuplicates(ValidationError):
 
 def _described(speaker: Speaker) -> str:
     """Return how a refusal names an existing speaker: its name and id, and where it went."""
-    if speaker.merged_into_id is not None:
-        return f"{speaker.name} (id {speaker.pk}, merged into speaker {speaker.merged_into_id})"
+    if speaker.merged_into is not None:
+        into = speaker.merged_into
+        return f"{into.name} (id {into.pk}), into which {speaker.name} (id {speaker.pk}) was merged"
     return f"{speaker.name} (id {speaker.pk})"
 
 
@@ -132,8 +133,10 @@ def _validate_speaker(
     except ValidationError as exc:
         errors.update(exc.message_dict)
     # Merged speakers count: their names live on as their survivors' aliases.
-    others = Speaker.objects.exclude(pk=speaker.pk)
-    other_aliases = SpeakerAlias.objects.exclude(speaker_id=speaker.pk).select_related("speaker")
+    others = Speaker.objects.exclude(pk=speaker.pk).select_related("merged_into")
+    other_aliases = SpeakerAlias.objects.exclude(speaker_id=speaker.pk).select_related(
+        "speaker__merged_into"
+    )
     key = speaker.name_key
     if "name" not in errors:
         if taken := others.filter(name_key=key).first():
