@@ -164,7 +164,7 @@ def test_speakers_near_returns_the_closest_first_with_the_matched_name(alice) ->
     other = add(alice, "Vitaly Chirkov", confirm_new=True)
     add(alice, "Talal Barazi")
     near = selectors.speakers_near("vitály churkin", limit=2)
-    assert [(n.speaker_id, n.matched_name, n.score) for n in near][0] == (
+    assert (near[0].speaker_id, near[0].matched_name, near[0].score) == (
         churkin.pk,
         "Vitaly Churkin",
         100.0,
