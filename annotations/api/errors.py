@@ -38,21 +38,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, services.StaleVersion):
         return _stale_version_response(exc, context.get("request"))
     if isinstance(exc, services.PossibleDuplicates):
-        exc = exceptions.ValidationError(
-            {
-                **_message_dict(exc),
-                "possible_duplicates": [
-                    {
-                        "id": c.speaker_id,
-                        "name": c.name,
-                        "matched_name": c.matched_name,
-                        "score": round(c.score, 1),
-                    }
-                    for c in exc.candidates
-                ],
-            }
-        )
-    elif isinstance(exc, DjangoValidationError):
+        return _possible_duplicates_response(exc)
+    if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(_message_dict(exc))
     elif isinstance(exc, RequestDataTooBig):
         exc = PayloadTooLarge()
@@ -147,6 +134,19 @@ def _message_dict(exc: DjangoValidationError) -> dict[str, list[str]]:
         "non_field_errors" if field == "__all__" else field: messages
         for field, messages in exc.message_dict.items()
     }
+
+
+def _possible_duplicates_response(exc: services.PossibleDuplicates) -> Response:
+    """Return the 400 of a new speaker close to the register: the message and the candidates."""
+    set_rollback()
+    candidates = [
+        {"id": c.speaker_id, "name": c.name, "matched_name": c.matched_name, "score": c.score}
+        for c in exc.candidates
+    ]
+    return Response(
+        {**_message_dict(exc), "possible_duplicates": candidates},
+        status=status.HTTP_400_BAD_REQUEST,
+    )
 
 
 def claim_etag(version: int) -> str:
