@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 
 from annotations import services
 from annotations.models import Article, Claim, Side, Speaker
-from tests.factories import make_claim, make_claim_in_review
+from tests.factories import make_claim_in_review
 
 from .export_helpers import export_bytes, parse
 
@@ -152,7 +152,7 @@ def test_a_moderator_merges_by_the_api_and_the_claims_follow(
 
 
 def test_a_reviewer_may_not_merge(client_for: Clients, alice: User, pair) -> None:
-    survivor, merged, claim = pair
+    survivor, merged, _claim = pair
     response = client_for(alice).post(
         f"/api/speakers/{merged.pk}/merge/", {"into": survivor.pk}, format="json"
     )
@@ -162,7 +162,7 @@ def test_a_reviewer_may_not_merge(client_for: Clients, alice: User, pair) -> Non
 
 
 def test_an_anonymous_client_may_not_merge(api_client: APIClient, pair) -> None:
-    survivor, merged, claim = pair
+    survivor, merged, _claim = pair
     response = api_client.post(
         f"/api/speakers/{merged.pk}/merge/", {"into": survivor.pk}, format="json"
     )
@@ -173,7 +173,7 @@ def test_an_anonymous_client_may_not_merge(api_client: APIClient, pair) -> None:
 def test_a_merge_into_nothing_is_a_400_naming_into(
     client_for: Clients, morgan: User, pair, into, field: str
 ) -> None:
-    survivor, merged, claim = pair
+    _survivor, merged, _claim = pair
     body = {} if into is None else {"into": into}
     response = client_for(morgan).post(f"/api/speakers/{merged.pk}/merge/", body, format="json")
     assert response.status_code == 400
@@ -181,7 +181,7 @@ def test_a_merge_into_nothing_is_a_400_naming_into(
 
 
 def test_a_merge_into_itself_is_a_400(client_for: Clients, morgan: User, pair) -> None:
-    survivor, merged, claim = pair
+    _survivor, merged, _claim = pair
     response = client_for(morgan).post(
         f"/api/speakers/{merged.pk}/merge/", {"into": merged.pk}, format="json"
     )
@@ -192,7 +192,7 @@ def test_a_merge_into_itself_is_a_400(client_for: Clients, morgan: User, pair) -
 def test_a_merged_speakers_address_answers_where_it_went(
     client_for: Clients, morgan: User, alice: User, pair
 ) -> None:
-    survivor, merged, claim = pair
+    survivor, merged, _claim = pair
     services.speaker_merge(user=morgan, speaker=merged, into=survivor)
     response = client_for(alice).get(f"/api/speakers/{merged.pk}/")
     assert response.status_code == 301
@@ -205,7 +205,7 @@ def test_a_merged_speakers_address_answers_where_it_went(
 def test_a_merged_speaker_is_refused_for_a_new_claim(
     client_for: Clients, morgan: User, alice: User, article: Article, pair
 ) -> None:
-    survivor, merged, claim = pair
+    survivor, merged, _claim = pair
     services.speaker_merge(user=morgan, speaker=merged, into=survivor)
     start = article.text.index("central Syria")
     response = client_for(alice).post(
