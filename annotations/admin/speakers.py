@@ -56,7 +56,7 @@ class SpeakerAdmin(DeskAdmin):
     list_filter = (RegisterFilter, "kind", "side")
     search_fields = ("name", "aliases__name", "bare_key", "aliases__bare_key", "wikidata_id")
     search_help_text = "Search the names and aliases, with or without accents."
-    readonly_fields = ("created_by", "created_at", "merged_into", "wikidata_link")
+    readonly_fields = ("created_by", "created_at", "merged_into", "wikidata_link", "alias_list")
     actions = ["merge_selected"]
     change_list_template = "admin/annotations/speaker/change_list.html"
 
@@ -77,6 +77,8 @@ class SpeakerAdmin(DeskAdmin):
         fields = ["name", "aliases", "kind", "side", "role", "reference_url", "wikidata_id"]
         if obj is None:
             return [*fields, "confirm_new"]
+        if obj.merged_into_id is not None:  # shown read-only: the aliases as a list
+            fields[1] = "alias_list"
         return [*fields, "wikidata_link", "merged_into", "created_by", "created_at"]
 
     def has_change_permission(self, request: HttpRequest, obj: Speaker | None = None) -> bool:
