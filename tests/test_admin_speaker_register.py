@@ -172,7 +172,7 @@ def test_a_reviewer_sees_neither_the_report_nor_the_merge(client: Client, alice:
 
 
 def test_a_merge_into_itself_is_refused_on_the_form(moderator: Client, pair) -> None:
-    survivor, merged = pair
+    _, merged = pair
     response = moderator.post(url("speaker_merge", merged.pk), {"into": merged.pk})
     assert response.status_code == 200
     assert "into" in response.context["form"].errors
@@ -221,3 +221,22 @@ def test_a_sides_slug_cannot_change_and_a_bad_colour_is_refused(moderator: Clien
 def test_a_reviewer_may_not_manage_sides(client: Client, alice: User) -> None:
     client.force_login(alice)
     assert client.get(url("side_add")).status_code == 302
+
+
+def test_a_moderator_undoes_a_merge_from_the_speakers_page(
+    moderator: Client, morgan: User, pair
+) -> None:
+    survivor, merged = pair
+    page = moderator.get(url("speaker_change", survivor.pk)).content.decode()
+    assert f'<a href="{url("speaker_merge", survivor.pk)}">Merge into another…</a>' in page
+    services.speaker_merge(user=morgan, speaker=merged, into=survivor)
+    page = moderator.get(url("speaker_change", merged.pk)).content.decode()
+    assert f'<a href="{url("speaker_unmerge", merged.pk)}">Undo the merge</a>' in page
+    assert moderator.get(url("speaker_unmerge", merged.pk)).status_code == 200
+    response = moderator.post(url("speaker_unmerge", merged.pk))
+    assert response.status_code == 302
+    merged.refresh_from_db()
+    assert merged.merged_into is None
+    assert list(survivor.aliases.all()) == []
+    again = moderator.post(url("speaker_unmerge", merged.pk))
+    assert "is not merged" in again.content.decode()

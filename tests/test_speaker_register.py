@@ -395,3 +395,51 @@ def test_a_wikidata_id_of_another_form_is_refused(alice, value: str) -> None:
     with pytest.raises(ValidationError) as exc:
         add(alice, "Someone", wikidata_id=value + "x" if value == "Q42 " else value)
     assert "Enter a Wikidata identifier" in refusal(exc, "wikidata_id")
+
+
+def test_a_merge_is_undone_from_its_history(alice, morgan, article, pair) -> None:
+    survivor, merged = pair
+    earlier = add(alice, "Churkin Vitaly V.", confirm_new=True)
+    services.speaker_merge(user=morgan, speaker=earlier, into=merged)
+    claim = make_claim(
+        user=alice,
+        article=article,
+        phrase="some 2250 people",
+        speaker=merged,
+        attribution="reported",
+    )
+    services.speaker_merge(user=morgan, speaker=merged, into=survivor)
+
+    services.speaker_unmerge(user=morgan, speaker=merged)
+
+    claim.refresh_from_db()
+    merged.refresh_from_db()
+    earlier.refresh_from_db()
+    assert (claim.speaker, claim.version) == (merged, 3)
+    assert merged.merged_into is None
+    assert earlier.merged_into == merged
+    assert list(survivor.aliases.values_list("name", flat=True)) == ["V. Churkin"]
+    assert sorted(merged.aliases.values_list("name", flat=True)) == [
+        "Churkin",
+        "Churkin Vitaly V.",
+    ]
+    assert [s.name for s in selectors.speakers_searched("vitály")] == [
+        "Vitaly Churkin",
+        "Vitály Churkin",
+    ]
+    record = merged.history.latest()
+    assert (record.history_user, record.history_change_reason) == (
+        morgan,
+        f"Undid: Merged Vitály Churkin (id {merged.pk}) into Vitaly Churkin (id {survivor.pk})",
+    )
+
+
+def test_only_moderators_undo_a_merge_and_only_of_a_merged_speaker(alice, morgan, pair) -> None:
+    survivor, merged = pair
+    with pytest.raises(ValidationError):
+        services.speaker_unmerge(user=morgan, speaker=merged)
+    services.speaker_merge(user=morgan, speaker=merged, into=survivor)
+    with pytest.raises(PermissionDenied):
+        services.speaker_unmerge(user=alice, speaker=merged)
+    merged.refresh_from_db()
+    assert merged.merged_into == survivor

@@ -16,7 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from .. import selectors, services
 from ..models import Side, Speaker
 from .base import DeskAdmin
-from .forms import SpeakerAdminForm, SpeakerMergeForm, add_refusal
+from .forms import SpeakerAdminForm, SpeakerMergeForm, add_refusal, refusal_messages
 
 
 class RegisterFilter(admin.SimpleListFilter):
@@ -59,6 +59,7 @@ class SpeakerAdmin(DeskAdmin):
     readonly_fields = ("created_by", "created_at", "merged_into", "wikidata_link", "alias_list")
     actions = ["merge_selected"]
     change_list_template = "admin/annotations/speaker/change_list.html"
+    change_form_template = "admin/annotations/speaker/change_form.html"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Speaker]:
         return super().get_queryset(request).select_related("side").prefetch_related("aliases")
@@ -113,6 +114,11 @@ class SpeakerAdmin(DeskAdmin):
                 "<int:pk>/merge/",
                 self.admin_site.admin_view(self.merge_view),
                 name="annotations_speaker_merge",
+            ),
+            path(
+                "<int:pk>/unmerge/",
+                self.admin_site.admin_view(self.unmerge_view),
+                name="annotations_speaker_unmerge",
             ),
         ]
         return own + super().get_urls()
@@ -169,6 +175,40 @@ class SpeakerAdmin(DeskAdmin):
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/annotations/speaker/merge.html", context)
+
+    def unmerge_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Undo a merged speaker's merge, from the history the merge wrote."""
+        if not self.has_merge_permission(request):
+            raise PermissionDenied
+        speaker = get_object_or_404(Speaker.objects.select_related("merged_into"), pk=pk)
+        error = None
+        if request.method == "POST":
+            try:
+                services.speaker_unmerge(user=request.user, speaker=speaker)
+            except (ValidationError, PermissionDenied) as exc:
+                error = " ".join(m for ms in refusal_messages(exc).values() for m in ms)
+            else:
+                self.message_user(
+                    request, f"Undid the merge: {speaker.name} is back.", messages.SUCCESS
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:annotations_speaker_change", args=[speaker.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Undo the merge of {speaker.name}",
+            "speaker": speaker,
+            "error": error,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/annotations/speaker/unmerge.html", context)
+
+    def render_change_form(
+        self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any
+    ) -> HttpResponse:
+        context["can_merge"] = self.has_merge_permission(request)
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def duplicates_view(self, request: HttpRequest) -> HttpResponse:
         """List the pairs of active speakers whose names or aliases are close."""

@@ -62,6 +62,7 @@ from .speakers import (
     check_speaker,
     speaker_create,
     speaker_merge,
+    speaker_unmerge,
     speaker_update,
 )
 
@@ -108,6 +109,7 @@ __all__ = [
     "source_update",
     "speaker_create",
     "speaker_merge",
+    "speaker_unmerge",
     "speaker_update",
     "text_sha256",
     "verdict_give",

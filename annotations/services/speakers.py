@@ -308,3 +308,70 @@ def speaker_merge(*, user: AbstractBaseUser | None, speaker: Speaker, into: Spea
         speaker.save(update_fields=["merged_into"])
         into.save(update_fields=["name"])  # a history row on the survivor, saying what it took
     return into
+
+
+@transaction.atomic
+def speaker_unmerge(*, user: AbstractBaseUser | None, speaker: Speaker) -> Speaker:
+    """Undo the merge of ``speaker`` (moderators only) from the history it wrote; return it.
+
+    The claims the merge moved and that its survivor still has come back (a new
+    version of each); the aliases it moved come back and the alias it made of
+    the merged name goes; speakers it re-pointed point to ``speaker`` again;
+    ``speaker`` is active again. What changed since the merge stays as it is.
+    """
+    if user is not None:
+        require(user.has_perm("annotations.merge_speaker"), "Only moderators may undo merges.")
+    speaker = Speaker.objects.select_for_update().get(pk=speaker.pk)
+    if speaker.merged_into_id is None:
+        raise ValidationError({"non_field_errors": f"{speaker.name} is not merged."})
+    into = Speaker.objects.select_for_update().get(pk=speaker.merged_into_id)
+    merge = (
+        speaker.history.filter(merged_into_id=into.pk, history_change_reason__startswith="Merged ")
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+    if merge is None:
+        raise ValidationError(
+            {"non_field_errors": f"The history holds no merge of {speaker.name} to undo."}
+        )
+    # The rows the merge wrote carry its reason, which names both ids. Only what still
+    # stands as the merge left it is put back (a claim the survivor still has, an alias
+    # it still holds), so an earlier merge and undo of the same pair changes nothing here.
+    reason = merge.history_change_reason
+    written = {"history_change_reason": reason}
+    now = timezone.now()
+    with history_context(user, f"Undid: {reason}"):
+        moved = Claim.history.filter(**written).values("id")
+        claims = list(
+            Claim.objects.select_for_update().filter(pk__in=moved, speaker=into).order_by("pk")
+        )
+        for claim in claims:
+            claim.speaker = speaker
+            claim.version += 1
+            claim.updated_at = now
+        if claims:
+            bulk_update_with_history(
+                claims,
+                Claim,
+                ["speaker", "version", "updated_at"],
+                default_user=user,
+                default_change_reason=f"Undid: {reason}",
+                default_date=now,
+            )
+        for record in SpeakerAlias.history.filter(**written).order_by("history_id"):
+            alias = SpeakerAlias.objects.filter(pk=record.id, speaker=into).first()
+            if alias is None:
+                continue
+            if record.history_type == "+":
+                alias.delete()
+            else:
+                alias.speaker = speaker
+                alias.save(update_fields=["speaker"])
+        repointed = Speaker.history.filter(**written).exclude(id__in=[speaker.pk, into.pk])
+        for earlier in Speaker.objects.filter(pk__in=repointed.values("id"), merged_into=into):
+            earlier.merged_into = speaker
+            earlier.save(update_fields=["merged_into"])
+        speaker.merged_into = None
+        speaker.save(update_fields=["merged_into"])
+        into.save(update_fields=["name"])
+    return speaker
