@@ -161,7 +161,7 @@ def test_a_write_answered_with_409_leaves_nothing_of_itself(
     client_for: Clients, alice: User, desk: Desk, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def speaker_then_a_raced_alias() -> None:
-        Speaker.objects.create(name="Written first", kind="person")
+        Speaker.objects.create(**_keyed("Written first"), kind="person")
         _speaker_alias(desk, alice)
 
     monkeypatch.setattr(services, "speaker_create", _racing(speaker_then_a_raced_alias))
@@ -169,5 +169,5 @@ def test_a_write_answered_with_409_leaves_nothing_of_itself(
         "/api/speakers/", {"name": "Written first", "kind": "person"}, format="json"
     )
     assert response.status_code == 409
-    assert response.json() == {"detail": _conflict("speaker_alias_unique_ci")}
+    assert response.json() == {"detail": _conflict("speaker_alias_name_key_unique")}
     assert not Speaker.objects.filter(name="Written first").exists()
