@@ -198,8 +198,8 @@ export const SPEAKER_FIELDS = {
   confirm_new: "speaker-confirm_new",
 };
 
-/** How a possible duplicate is described beside the "Use" button. */
+/** How a possible duplicate is described beside its "Use …" button, which names it. */
 export function describeDuplicate({ name, matched_name: matched, score }) {
-  const also = matched && matched !== name ? ` (also “${matched}”)` : "";
-  return `${name}${also}: ${Math.round(score)}% alike`;
+  const also = matched && matched !== name ? `as “${matched}”, ` : "";
+  return `(${also}${Math.round(score)}% alike)`;
 }

@@ -39,7 +39,7 @@ def test_a_reviewer_is_offered_the_speaker_already_there_and_uses_it(
 
     offered = form.locator("[data-possible-duplicates]")
     expect(offered).to_be_visible()
-    expect(offered).to_contain_text("İnci Sample: 100% alike")
+    expect(offered).to_contain_text("Use İnci Sample (100% alike)")
     expect(form.locator("[data-error-for~='speaker-name']")).to_contain_text(
         "may be a speaker already in the register"
     )

@@ -252,9 +252,6 @@ test("a confirmed new speaker says so in its body; an unconfirmed one does not",
 });
 
 test("a candidate is described with the name that matched and its score", () => {
-  assert.equal(describeDuplicate({ name: "Vitaly Churkin", matched_name: "Vitaly Churkin", score: 100 }), "Vitaly Churkin: 100% alike");
-  assert.equal(
-    describeDuplicate({ name: "Syrian Observatory", matched_name: "SOHR", score: 91.4 }),
-    "Syrian Observatory (also “SOHR”): 91% alike",
-  );
+  assert.equal(describeDuplicate({ name: "Vitaly Churkin", matched_name: "Vitaly Churkin", score: 100 }), "(100% alike)");
+  assert.equal(describeDuplicate({ name: "Syrian Observatory", matched_name: "SOHR", score: 91.4 }), "(as “SOHR”, 91% alike)");
 });
