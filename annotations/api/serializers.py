@@ -260,8 +260,15 @@ class PossibleDuplicateOutput(serializers.Serializer):
 
 
 class PossibleDuplicatesOutput(serializers.Serializer):
-    name = serializers.ListField(child=serializers.CharField())
-    possible_duplicates = PossibleDuplicateOutput(many=True)
+    """A refused speaker: each key names a field; possible duplicates come with the name's."""
+
+    name = serializers.ListField(child=serializers.CharField(), required=False)
+    possible_duplicates = PossibleDuplicateOutput(
+        many=True,
+        required=False,
+        help_text="Speakers whose name or alias is close to the new one; send confirm_new to "
+        "add it anyway.",
+    )
 
 
 class SpeakerMergeInput(serializers.Serializer):

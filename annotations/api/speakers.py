@@ -62,14 +62,6 @@ from .serializers import (
             **RACED,
         },
     ),
-    merge=extend_schema(
-        summary="Merge this speaker into another (moderators)",
-        description="Every claim of this speaker moves to `into`; its name and aliases "
-        "become aliases of `into`; this speaker is kept, hidden, with `merged_into` set. "
-        "Answers with the speaker merged into.",
-        request=SpeakerMergeInput,
-        responses={200: SpeakerOutput, **error_answers(400, 404)},
-    ),
 )
 class SpeakerViewSet(DeskViewSet):
     read_permission = "annotations.view_speaker"
@@ -111,6 +103,14 @@ class SpeakerViewSet(DeskViewSet):
             headers={"Location": reverse("api-speaker-detail", args=[speaker.pk])},
         )
 
+    @extend_schema(
+        summary="Merge this speaker into another (moderators)",
+        description="Every claim of this speaker moves to `into`; its name and aliases "
+        "become aliases of `into`; this speaker is kept, hidden, with `merged_into` set. "
+        "Answers with the speaker merged into.",
+        request=SpeakerMergeInput,
+        responses={200: SpeakerOutput, **error_answers(400, 404)},
+    )
     def merge(self, request: Request, pk: int) -> Response:
         speaker = get_object_or_404(selectors.speakers_matching(include_merged=True), pk=pk)
         into_id = self.valid_input(SpeakerMergeInput, request.data)["into"]
