@@ -87,3 +87,13 @@ def test_near_pairs_agrees_with_similarity() -> None:
 def test_near_pairs_of_fewer_than_two_is_none() -> None:
     assert names.near_pairs([]) == []
     assert names.near_pairs(["sohr"]) == []
+
+
+def test_near_matches_agrees_with_similarity() -> None:
+    keys = ["vitaly churkin", "churkin vitaly", "talal barazi", "vitali churkin"]
+    found = names.near_matches("vitaly churkin", keys, cutoff=50)
+    assert sorted(found) == [
+        (i, names.similarity("vitaly churkin", key))
+        for i, key in enumerate(keys)
+        if names.similarity("vitaly churkin", key) >= 50
+    ]
