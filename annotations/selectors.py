@@ -233,7 +233,7 @@ def speakers_near(name: str, *, limit: int = 5, min_score: float = 0) -> list[Ne
     are equal, as "Vitály Churkin" and "Vitaly Churkin"), and only if it scores
     ``min_score`` or more; between its names of equal score, its own name first.
     Ties between speakers go by speaker id. Reads the whole register
-    (``register_names``) and scores it in one call into rapidfuzz: about 40 ms
+    (``register_names``) and scores it in one call into rapidfuzz: about 0.1 s
     for 5,000 names.
     """
     bare = names.bare_key(name)
