@@ -28,6 +28,7 @@ REVIEWER_RIGHTS = {
     "view_verdict",
     "add_verdict",
     "change_verdict",
+    "view_side",
 }
 MODERATOR_RIGHTS = REVIEWER_RIGHTS | {
     "add_article",
@@ -40,6 +41,10 @@ MODERATOR_RIGHTS = REVIEWER_RIGHTS | {
     "view_historicalclaim",
     "view_historicalsource",
     "view_historicalverdict",
+    "add_side",
+    "change_side",
+    "view_historicalside",
+    "merge_speaker",
 }
 
 
