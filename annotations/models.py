@@ -12,9 +12,9 @@ from django.conf import settings
 from django.core.validators import RegexValidator, URLValidator
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
+from . import names
 from .text import clip
 
 CONTEXT_CHARS = 32
@@ -53,7 +53,12 @@ class SpeakerKind(models.TextChoices):
     DOCUMENT = "document", "Document"
 
 
-class Side(models.TextChoices):
+class SeedSide(models.TextChoices):
+    """The sides every desk starts with (migration 0006 seeds them as ``Side`` rows).
+
+    Their values are the slugs the exports give; a desk adds its own sides in the admin.
+    """
+
     OPPOSITION = "opposition", "Opposition"
     GOVERNMENT = "government", "Government"
     PRO_GOVERNMENT_ALLY = "pro_government_ally", "Pro-government ally"
@@ -175,27 +180,105 @@ class Article(models.Model):
         return self.title or title_from_opening(self.text)
 
 
+UNKNOWN_SIDE = SeedSide.UNKNOWN.value
+
+side_colour_validator = RegexValidator(
+    r"^#[0-9a-fA-F]{6}$", "Enter a colour as # and six hexadecimal digits, such as #d2691e."
+)
+wikidata_id_validator = RegexValidator(
+    r"^Q[1-9][0-9]*\Z", "Enter a Wikidata identifier: Q and a number, such as Q42."
+)
+
+
+class SideManager(models.Manager["Side"]):
+    def get_by_natural_key(self, slug: str) -> "Side":
+        return self.get(slug=slug)
+
+
+class Side(models.Model):
+    """A party to the events a desk covers; each desk keeps its own list.
+
+    The ``slug`` is the primary key and the stable value the exports and the API
+    give (``opposition``): it cannot change once made. The name, description and
+    colour may change freely.
+    """
+
+    slug = models.SlugField(
+        primary_key=True,
+        max_length=40,
+        help_text="The stable machine value exports give, such as turkey_backed_opposition; "
+        "it cannot change once saved.",
+    )
+    name = models.CharField(max_length=100, unique=True)
+    description = models.CharField(max_length=300, blank=True)
+    colour = models.CharField(
+        max_length=7,
+        default="#7d7d7d",
+        validators=[side_colour_validator],
+        help_text="The colour of its highlights and legend on the article page.",
+    )
+    position = models.PositiveSmallIntegerField(
+        default=100, help_text="Sides are listed by this number, then by name."
+    )
+
+    history = HistoricalRecords()
+    objects = SideManager()
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+
 class SpeakerManager(models.Manager["Speaker"]):
     def get_by_natural_key(self, name: str) -> "Speaker":
-        return self.get(name__iexact=name)
+        return self.get(name_key=names.name_key(name))
 
 
 class Speaker(models.Model):
-    """The one a claim is attributed to: a person, an organisation, a group, a document."""
+    """The one a claim is attributed to: a person, an organisation, a group, a document.
+
+    ``name_key`` and ``bare_key`` are the name's keys (``annotations.names``), set
+    by the services: the database keeps ``name_key`` unique. A merged speaker
+    stays, with ``merged_into`` naming the one that took its claims and names.
+    """
 
     Kind = SpeakerKind
 
-    Side = Side
+    Side = SeedSide
 
     name = models.CharField(max_length=200)
+    name_key = models.CharField(max_length=400, editable=False)
+    bare_key = models.CharField(max_length=400, db_index=True, editable=False)
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    side = models.CharField(max_length=30, choices=Side.choices, default=Side.UNKNOWN)
+    side = models.ForeignKey(
+        "Side", on_delete=models.PROTECT, default=UNKNOWN_SIDE, related_name="speakers"
+    )
     role = models.CharField(max_length=200, blank=True, help_text="For example “rebel negotiator”.")
     reference_url = WebAddressField(
         "reference URL",
         max_length=2000,
         blank=True,
         help_text="A page that identifies the speaker, such as its Wikidata entry.",
+    )
+    wikidata_id = models.CharField(
+        "Wikidata ID",
+        max_length=20,
+        blank=True,
+        validators=[wikidata_id_validator],
+        help_text="The speaker's Wikidata item, such as Q42, so other tools can match it.",
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="merged_speakers",
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -210,13 +293,17 @@ class Speaker(models.Model):
     objects = SpeakerManager()
 
     class Meta:
-        ordering = [Lower("name")]
+        ordering = ["name_key"]
+        permissions = [("merge_speaker", "Can merge speakers")]
         constraints = [
-            models.UniqueConstraint(Lower("name"), name="speaker_name_unique_ci"),
+            models.UniqueConstraint(fields=["name_key"], name="speaker_name_key_unique"),
             models.CheckConstraint(
                 condition=Q(kind__in=SpeakerKind.values), name="speaker_kind_valid"
             ),
-            models.CheckConstraint(condition=Q(side__in=Side.values), name="speaker_side_valid"),
+            models.CheckConstraint(condition=~Q(name_key=""), name="speaker_name_key_set"),
+            models.CheckConstraint(
+                condition=~Q(merged_into=F("id")), name="speaker_not_merged_into_itself"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -225,26 +312,34 @@ class Speaker(models.Model):
     def natural_key(self) -> tuple[str]:
         return (self.name,)
 
+    @property
+    def wikidata_url(self) -> str:
+        """Return the speaker's Wikidata page, or "" without an identifier."""
+        return f"https://www.wikidata.org/wiki/{self.wikidata_id}" if self.wikidata_id else ""
+
 
 class SpeakerAliasManager(models.Manager["SpeakerAlias"]):
     def get_by_natural_key(self, name: str) -> "SpeakerAlias":
-        return self.get(name__iexact=name)
+        return self.get(name_key=names.name_key(name))
 
 
 class SpeakerAlias(models.Model):
-    """Another name a speaker goes by, such as “SOHR”; unique across speakers."""
+    """Another name a speaker goes by, such as “SOHR”; unique across speakers and their names."""
 
     speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(max_length=200)
+    name_key = models.CharField(max_length=400, editable=False)
+    bare_key = models.CharField(max_length=400, db_index=True, editable=False)
 
     history = HistoricalRecords()
     objects = SpeakerAliasManager()
 
     class Meta:
-        ordering = [Lower("name")]
+        ordering = ["name_key"]
         verbose_name_plural = "speaker aliases"
         constraints = [
-            models.UniqueConstraint(Lower("name"), name="speaker_alias_unique_ci"),
+            models.UniqueConstraint(fields=["name_key"], name="speaker_alias_name_key_unique"),
+            models.CheckConstraint(condition=~Q(name_key=""), name="speaker_alias_name_key_set"),
         ]
 
     def __str__(self) -> str:

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import (
     Case,
@@ -19,9 +19,10 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Concat, Lower, Substr
+from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
+from . import names
 from .models import Article, Claim, Source, Speaker, SpeakerAlias, Verdict
 from .shapes import CLAIM_FIELD_NAMES, CLAIM_FIELDS, iso_datetime
 
@@ -31,7 +32,7 @@ _CLAIM_DATETIMES = tuple(f.name for f in CLAIM_FIELDS if f.is_datetime)
 def claims_with_context() -> QuerySet[Claim]:
     """Return claims with their article, speaker, people and verdicts fetched in bulk."""
     return Claim.objects.select_related(
-        "article", "speaker", "created_by", "moderated_by", "published_verdict__reviewer"
+        "article", "speaker__side", "created_by", "moderated_by", "published_verdict__reviewer"
     ).prefetch_related(
         Prefetch("verdicts", queryset=Verdict.objects.select_related("reviewer").order_by("id"))
     )
@@ -59,12 +60,12 @@ def claims_filtered(
     filters = {
         "article_id": article_id,
         "speaker_id": speaker_id,
-        "speaker__side": side,
+        "speaker__side_id": side,
         "kind": kind,
         "status": status,
         "updated_at__gte": updated_since,
     }
-    return Claim.objects.select_related("speaker", "created_by", "moderated_by").filter(
+    return Claim.objects.select_related("speaker__side", "created_by", "moderated_by").filter(
         **{lookup: value for lookup, value in filters.items() if value is not None}
     )
 
@@ -143,13 +144,20 @@ def claim_api_data(claim: Claim) -> dict[str, Any]:
     return {name: data[name] for name in CLAIM_FIELD_NAMES}
 
 
-def speakers_matching(search: str = "") -> QuerySet[Speaker]:
-    """Return the speakers whose name or an alias contains ``search``, ignoring case."""
+def speakers_matching(search: str = "", *, include_merged: bool = False) -> QuerySet[Speaker]:
+    """Return the speakers whose name or an alias contains ``search``, by their bare keys.
+
+    The bare key (``names.bare_key``) ignores case, accents and punctuation:
+    "ismail" finds "İsmail Test" and "muftuoglu" finds "Hüseyin Müftüoğlu".
+    Merged speakers are left out unless ``include_merged``.
+    """
     speakers = Speaker.objects.select_related("created_by").prefetch_related("aliases")
-    search = " ".join(search.split())
-    if search:
-        by_alias = Speaker.objects.filter(aliases__name__icontains=search).values("pk")
-        speakers = speakers.filter(Q(name__icontains=search) | Q(pk__in=by_alias))
+    if not include_merged:
+        speakers = speakers.filter(merged_into__isnull=True)
+    bare = names.bare_key(search)
+    if bare:
+        by_alias = SpeakerAlias.objects.filter(bare_key__contains=bare).values("speaker_id")
+        speakers = speakers.filter(Q(bare_key__contains=bare) | Q(pk__in=by_alias))
     return speakers
 
 
@@ -157,22 +165,126 @@ def speakers_searched(search: str) -> QuerySet[Speaker]:
     """Return speakers_matching ``search``, each with ``matched_alias`` and ``search_rank``.
 
     ``matched_alias`` is the alias that matched when the name did not (the first by
-    name), else None. Ordered by ``search_rank``, names that start with the search
-    come first, then by name; it is unique, as lowered names are, so a cursor can
-    page by it.
+    key), else None. Ordered by ``search_rank``: names whose bare key starts with the
+    search come first, then by name key; it is unique, as name keys are, so a cursor
+    can page by it.
     """
-    search = " ".join(search.split())
-    aliases = SpeakerAlias.objects.filter(speaker=OuterRef("pk"), name__icontains=search)
-    alias = Subquery(aliases.order_by(Lower("name")).values("name")[:1])
-    starts = Case(When(name__istartswith=search, then=Value("0")), default=Value("1"))
+    bare = names.bare_key(search)
+    aliases = SpeakerAlias.objects.filter(speaker=OuterRef("pk"), bare_key__contains=bare)
+    alias = Subquery(aliases.order_by("name_key").values("name")[:1])
+    starts = Case(When(bare_key__startswith=bare, then=Value("0")), default=Value("1"))
     return speakers_matching(search).annotate(
         matched_alias=Case(
-            When(name__icontains=search, then=Value(None, output_field=CharField())),
+            When(bare_key__contains=bare, then=Value(None, output_field=CharField())),
             default=alias,
             output_field=CharField(),
         ),
-        search_rank=Concat(starts, Lower("name"), output_field=TextField()),
+        search_rank=Concat(starts, "name_key", output_field=TextField()),
     )
+
+
+class RegisterName(NamedTuple):
+    """One name of an active speaker: its own name or one of its aliases."""
+
+    speaker_id: int
+    speaker_name: str
+    name: str
+    bare_key: str
+
+
+class NearSpeaker(NamedTuple):
+    """A speaker close to a name: its best-matching name or alias and the score (0-100)."""
+
+    speaker_id: int
+    name: str
+    matched_name: str
+    score: float
+
+
+def register_names() -> list[RegisterName]:
+    """Return every name and alias of the active (not merged) speakers, with its bare key.
+
+    One RegisterName (speaker_id, speaker_name, name, bare_key) per name or alias,
+    ordered by speaker id, the speaker's own name first. For matching names in
+    bulk, as ``speakers_near`` and the duplicates report do; two queries.
+    """
+    speakers = Speaker.objects.filter(merged_into__isnull=True).order_by("pk")
+    found = [
+        RegisterName(pk, name, name, bare)
+        for pk, name, bare in speakers.values_list("pk", "name", "bare_key")
+    ]
+    own = {row.speaker_id: row.speaker_name for row in found}
+    aliases = SpeakerAlias.objects.filter(speaker__merged_into__isnull=True).order_by(
+        "speaker_id", "name_key"
+    )
+    found += [
+        RegisterName(speaker_id, own[speaker_id], name, bare)
+        for speaker_id, name, bare in aliases.values_list("speaker_id", "name", "bare_key")
+    ]
+    found.sort(key=lambda row: (row.speaker_id, row.name != row.speaker_name))
+    return found
+
+
+def speakers_near(name: str, *, limit: int = 5, min_score: float = 0) -> list[NearSpeaker]:
+    """Return the active speakers closest to ``name``, closest first, at most ``limit``.
+
+    Each speaker comes once, with its name or alias that scores best against
+    ``name`` by ``names.similarity`` of their bare keys (100 when the bare keys
+    are equal, as "Vitály Churkin" and "Vitaly Churkin"), and only if it scores
+    ``min_score`` or more; between its names of equal score, its own name first.
+    Ties between speakers go by speaker id. Reads the whole register
+    (``register_names``) and scores it in one call into rapidfuzz: about 0.1 s
+    for 5,000 names.
+    """
+    bare = names.bare_key(name)
+    if not bare:
+        return []
+    rows = register_names()
+    best: dict[int, NearSpeaker] = {}
+    kept_at: dict[int, int] = {}  # where each kept match is: the first of equal scores wins
+    for at, score in names.near_matches(bare, [row.bare_key for row in rows], cutoff=min_score):
+        row = rows[at]
+        kept = best.get(row.speaker_id)
+        if kept is None or (score, -at) > (kept.score, -kept_at[row.speaker_id]):
+            best[row.speaker_id] = NearSpeaker(row.speaker_id, row.speaker_name, row.name, score)
+            kept_at[row.speaker_id] = at
+    return sorted(best.values(), key=lambda near: (-near.score, near.speaker_id))[:limit]
+
+
+class DuplicatePair(NamedTuple):
+    """Two active speakers whose names or aliases are close: the likely same one twice."""
+
+    first: Speaker
+    second: Speaker
+    first_name: str
+    second_name: str
+    score: float
+
+
+def likely_duplicate_pairs() -> list[DuplicatePair]:
+    """Return the pairs of active speakers with close names or aliases, closest first.
+
+    Close: the same bare key, or ``names.similarity`` at least ``names.NEAR_MATCH``.
+    Each pair comes once, with its closest names.
+    """
+    rows = register_names()
+    best: dict[tuple[int, int], tuple[float, str, str]] = {}
+    for i, j, score in names.near_pairs([row.bare_key for row in rows]):
+        a, b = rows[i], rows[j]
+        if a.speaker_id == b.speaker_id:
+            continue
+        if a.speaker_id > b.speaker_id:
+            a, b = b, a
+        key = (a.speaker_id, b.speaker_id)
+        if key not in best or score > best[key][0]:
+            best[key] = (score, a.name, b.name)
+    speakers = Speaker.objects.select_related("side").in_bulk({pk for pair in best for pk in pair})
+    pairs = [
+        DuplicatePair(speakers[a], speakers[b], first_name, second_name, score)
+        for (a, b), (score, first_name, second_name) in best.items()
+    ]
+    pairs.sort(key=lambda p: (-p.score, p.first.pk, p.second.pk))
+    return pairs
 
 
 def sources_of_claim(claim_id: int) -> QuerySet[Source]:
@@ -209,4 +321,4 @@ def articles_for_desk(search: str = "") -> QuerySet[Article]:
 
 def speakers_of_article(article_id: int) -> QuerySet[Speaker]:
     """Return the speakers the article's claims name, each once, by name."""
-    return Speaker.objects.filter(claims__article_id=article_id).distinct().order_by("name")
+    return Speaker.objects.filter(claims__article_id=article_id).distinct().order_by("name_key")

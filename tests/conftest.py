@@ -114,9 +114,9 @@ def article(db) -> Article:
 
 @pytest.fixture
 def opposition(db) -> Speaker:
-    return SpeakerFactory(name="Opposition sources", side=Speaker.Side.OPPOSITION)
+    return SpeakerFactory(name="Opposition sources", side_id=Speaker.Side.OPPOSITION)
 
 
 @pytest.fixture
 def regime(db) -> Speaker:
-    return SpeakerFactory(name="Regime representatives", side=Speaker.Side.GOVERNMENT)
+    return SpeakerFactory(name="Regime representatives", side_id=Speaker.Side.GOVERNMENT)

@@ -5,7 +5,7 @@ from typing import Any
 import factory
 from django.contrib.auth.models import Group, User
 
-from annotations import services
+from annotations import names, services
 from annotations.models import Article, Claim, Speaker, Verdict
 
 ARTICLE_TEXT = (
@@ -45,8 +45,11 @@ class SpeakerFactory(factory.django.DjangoModelFactory):
         model = Speaker
 
     name = factory.Sequence(lambda n: f"Speaker {n}")
+    # The keys as the services set them (annotations.names).
+    name_key = factory.LazyAttribute(lambda s: names.name_key(s.name))
+    bare_key = factory.LazyAttribute(lambda s: names.bare_key(s.name))
     kind = Speaker.Kind.UNNAMED
-    side = Speaker.Side.OPPOSITION
+    side_id = Speaker.Side.OPPOSITION
 
 
 def make_claim(

@@ -89,7 +89,7 @@ def test_the_desk_welcomes_staff(client: Client, morgan: User) -> None:
     page = response.content.decode()
     assert '<div id="site-name"><a href="/admin/">Fact-check desk</a></div>' in page
     models = {m["object_name"] for app in response.context["app_list"] for m in app["models"]}
-    assert models == {"Article", "Claim", "Source", "Speaker", "Verdict"}
+    assert models == {"Article", "Claim", "Side", "Source", "Speaker", "Verdict"}
 
 
 def test_the_desk_names_the_sites_icon(client: Client, morgan: User) -> None:

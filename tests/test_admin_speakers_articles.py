@@ -77,10 +77,10 @@ def test_it_lists_speakers_with_their_aliases(
     assert response.status_code == 200
     page = response.content.decode()
     assert '<td class="field-alias_list">SOHR, the Observatory</td>' in page
-    assert '<td class="field-side">Independent monitor</td>' in page
+    assert '<td class="field-side nowrap">Independent monitor</td>' in page
     response = client.get(url("speaker_changelist"), {"q": "observatory"})
     assert list(response.context["cl"].result_list) == [sohr]
-    response = client.get(url("speaker_changelist"), {"side__exact": "opposition"})
+    response = client.get(url("speaker_changelist"), {"side__slug__exact": "opposition"})
     assert list(response.context["cl"].result_list) == [opposition]
 
 
@@ -115,7 +115,7 @@ def test_it_shows_an_alias_clash_on_the_form(client: Client, morgan: User, sohr:
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
     assert errors["aliases"] == [
-        "“SOHR” is already an alias of Syrian Observatory for Human Rights."
+        f"“SOHR” is already an alias of Syrian Observatory for Human Rights (id {sohr.pk})."
     ]
     assert "is already an alias of Syrian Observatory" in response.content.decode()
     assert Speaker.objects.count() == 1
@@ -127,7 +127,8 @@ def test_it_shows_a_name_clash_on_the_form(client: Client, morgan: User, sohr: S
     response = client.post(url("speaker_add"), speaker_data(name="the observatory"))
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["name"] == [
-        "“the observatory” is already an alias of Syrian Observatory for Human Rights."
+        "“the observatory” is already an alias of Syrian Observatory for Human Rights "
+        f"(id {sohr.pk})."
     ]
     assert Speaker.objects.count() == 1
 

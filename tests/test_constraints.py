@@ -1,10 +1,10 @@
 """The database refuses what the write paths refuse, even from code that goes around them."""
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from annotations import services
+from annotations import names, services
 from annotations.models import Claim, Source, Speaker, SpeakerAlias, Verdict
 
 from .factories import give_verdict, make_claim, make_claim_in_review
@@ -114,21 +114,42 @@ def test_a_claim_value_outside_its_choices_is_refused(claim, field, value):
 
 def test_a_speaker_name_differing_only_in_case_is_refused(opposition):
     with pytest.raises(IntegrityError), transaction.atomic():
-        Speaker.objects.create(name="OPPOSITION SOURCES", kind=Speaker.Kind.UNNAMED)
+        Speaker.objects.create(
+            name="OPPOSITION SOURCES",
+            name_key=names.name_key("OPPOSITION SOURCES"),
+            bare_key=names.bare_key("OPPOSITION SOURCES"),
+            kind=Speaker.Kind.UNNAMED,
+        )
 
     assert Speaker.objects.count() == 1
 
 
-@pytest.mark.parametrize(("field", "value"), [("kind", "army"), ("side", "rebels")])
-def test_a_speaker_value_outside_its_choices_is_refused(opposition, field, value):
-    refused(Speaker, opposition.pk, **{field: value})
+def test_a_speaker_kind_outside_its_choices_is_refused(opposition):
+    refused(Speaker, opposition.pk, kind="army")
+
+
+def test_a_speaker_side_that_is_not_a_row_of_the_sides_is_refused(opposition):
+    # Foreign keys are checked at the commit; check_constraints checks them now.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Speaker.objects.filter(pk=opposition.pk).update(side_id="rebels")
+        connection.check_constraints(table_names=[Speaker._meta.db_table])
+
+    assert Speaker.objects.get(pk=opposition.pk).side_id == "opposition"
+
+
+def test_a_speaker_without_its_name_key_is_refused(opposition):
+    refused(Speaker, opposition.pk, name_key="")
+
+
+def test_a_speaker_merged_into_itself_is_refused(opposition):
+    refused(Speaker, opposition.pk, merged_into=opposition.pk)
 
 
 def test_a_duplicate_alias_is_refused_across_speakers(opposition, regime):
-    SpeakerAlias.objects.create(speaker=opposition, name="SOHR")
+    SpeakerAlias.objects.create(speaker=opposition, name="SOHR", name_key="sohr", bare_key="sohr")
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        SpeakerAlias.objects.create(speaker=regime, name="sohr")
+        SpeakerAlias.objects.create(speaker=regime, name="sohr", name_key="sohr", bare_key="sohr")
 
     assert list(SpeakerAlias.objects.values_list("name", flat=True)) == ["SOHR"]
 

@@ -55,15 +55,15 @@ def test_the_stored_hash_is_the_hash_of_the_text(seed: Article) -> None:
 
 def test_the_speakers_the_article_names_are_loaded(seed: Article) -> None:
     speakers = {s.name: s for s in Speaker.objects.prefetch_related("aliases")}
-    assert speakers["Opposition sources"].side == Speaker.Side.OPPOSITION
-    assert speakers["Regime representatives"].side == Speaker.Side.GOVERNMENT
+    assert speakers["Opposition sources"].side_id == Speaker.Side.OPPOSITION
+    assert speakers["Regime representatives"].side_id == Speaker.Side.GOVERNMENT
     khalidi = speakers["Abul Hareth al-Khalidi"]
     assert (khalidi.kind, khalidi.role) == (Speaker.Kind.PERSON, "rebel negotiator")
     sohr = speakers["Syrian Observatory for Human Rights"]
-    assert sohr.side == Speaker.Side.INDEPENDENT_MONITOR
+    assert sohr.side_id == Speaker.Side.INDEPENDENT_MONITOR
     assert "SOHR" in {a.name for a in sohr.aliases.all()}
     assert speakers["Text of the deal"].kind == Speaker.Kind.DOCUMENT
-    assert speakers["Security official"].side == Speaker.Side.GOVERNMENT
+    assert speakers["Security official"].side_id == Speaker.Side.GOVERNMENT
     # Every speaker is named in the text, by its name or one of its aliases.
     text = seed.text.casefold()
     for speaker in speakers.values():

@@ -29,6 +29,7 @@ REVIEWER_RIGHTS = {
     "add_verdict",
     "change_verdict",
     "import_article",
+    "view_side",
 }
 MODERATOR_RIGHTS = REVIEWER_RIGHTS | {
     "add_article",
@@ -41,6 +42,10 @@ MODERATOR_RIGHTS = REVIEWER_RIGHTS | {
     "view_historicalclaim",
     "view_historicalsource",
     "view_historicalverdict",
+    "add_side",
+    "change_side",
+    "view_historicalside",
+    "merge_speaker",
 }
 
 

@@ -260,8 +260,8 @@ def test_the_article_page_costs_as_many_queries_with_1000_claims_as_with_10(
     few = ArticleFactory(text=text)
     many = ArticleFactory(text=text + " ")
     speakers = [
-        SpeakerFactory(side=Speaker.Side.OPPOSITION),
-        SpeakerFactory(side=Speaker.Side.GOVERNMENT),
+        SpeakerFactory(side_id=Speaker.Side.OPPOSITION),
+        SpeakerFactory(side_id=Speaker.Side.GOVERNMENT),
         None,
     ]
     _bulk_claims(few, alice, 10, speakers)

@@ -94,7 +94,7 @@ class ClaimAdmin(DeskAdmin):
         "kind",
         "attribution",
         ("verdicts__rating", titled(admin.ChoicesFieldListFilter, "verdict rating")),
-        ("speaker__side", titled(admin.ChoicesFieldListFilter, "speaker's side")),
+        ("speaker__side", titled(admin.RelatedFieldListFilter, "speaker's side")),
         ("speaker", admin.RelatedOnlyFieldListFilter),
         ("article", admin.RelatedOnlyFieldListFilter),
     )
@@ -149,9 +149,9 @@ class ClaimAdmin(DeskAdmin):
     def speaker_name(self, claim: Claim) -> str:
         return claim.speaker.name if claim.speaker else "The article's own voice"
 
-    @admin.display(description="side", ordering="speaker__side")
+    @admin.display(description="side", ordering="speaker__side__name")
     def speaker_side(self, claim: Claim) -> str | None:
-        return claim.speaker.get_side_display() if claim.speaker else None
+        return claim.speaker.side.name if claim.speaker else None
 
     @admin.display(description="verdicts")
     def verdict_list(self, claim: Claim) -> SafeString | str:

@@ -148,7 +148,7 @@ class ClaimAdminForm(ServiceModelForm):
 # Speakers ------------------------------------------------------------------
 
 
-SPEAKER_EDITABLE = ("name", "kind", "side", "role", "reference_url")
+SPEAKER_EDITABLE = ("name", "kind", "side", "role", "reference_url", "wikidata_id")
 
 
 class SpeakerAdminForm(ServiceModelForm):
@@ -157,6 +157,12 @@ class SpeakerAdminForm(ServiceModelForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         help_text="Other names the speaker goes by, one a line, such as “SOHR”.",
+    )
+    confirm_new = forms.BooleanField(
+        required=False,
+        label="This is a new speaker",
+        help_text="Tick to add it although its name is close to a speaker already in the "
+        "register (the form lists them).",
     )
 
     class Meta:
@@ -168,6 +174,7 @@ class SpeakerAdminForm(ServiceModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
             self.fields["aliases"].initial = "\n".join(a.name for a in self.instance.aliases.all())
+            del self.fields["confirm_new"]
 
     def record_changes(self) -> None:
         super().record_changes()
@@ -175,13 +182,35 @@ class SpeakerAdminForm(ServiceModelForm):
             self.changes["aliases"] = self.cleaned_data["aliases"].splitlines()
 
     def check_changes(self) -> None:
-        speaker = None if self.instance.pk is None else self.instance
-        services.check_speaker(user=self.user, speaker=speaker, **self.changes)
+        if self.instance.pk is None:
+            services.check_speaker(
+                user=self.user, confirm_new=self.cleaned_data["confirm_new"], **self.changes
+            )
+        else:
+            services.check_speaker(user=self.user, speaker=self.instance, **self.changes)
 
     def write(self) -> Speaker:
         if self.instance.pk is None:
-            return services.speaker_create(user=self.user, **self.changes)
+            return services.speaker_create(
+                user=self.user, confirm_new=self.cleaned_data["confirm_new"], **self.changes
+            )
         return services.speaker_update(speaker=self.instance, user=self.user, **self.changes)
+
+
+class SpeakerMergeForm(forms.Form):
+    """The speaker that takes the merged one's claims and names."""
+
+    into = forms.ModelChoiceField(
+        queryset=Speaker.objects.filter(merged_into__isnull=True),
+        label="Merge into",
+        help_text="This speaker keeps its name; the merged one's name and aliases become its "
+        "aliases, and its claims move to it.",
+    )
+
+    def __init__(self, *args: Any, speaker: Speaker, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["into"]
+        field.queryset = field.queryset.exclude(pk=speaker.pk)
 
 
 # Articles ------------------------------------------------------------------

@@ -37,6 +37,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     """
     if isinstance(exc, services.StaleVersion):
         return _stale_version_response(exc, context.get("request"))
+    if isinstance(exc, services.PossibleDuplicates):
+        return _possible_duplicates_response(exc)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(_message_dict(exc))
     elif isinstance(exc, RequestDataTooBig):
@@ -87,13 +89,13 @@ class ExpectedConflict:
 
 EXPECTED_CONFLICTS = (
     ExpectedConflict(
-        "speaker_name_unique_ci",
-        "index 'speaker_name_unique_ci'",
+        "speaker_name_key_unique",
+        "annotations_speaker.name_key",
         "A speaker with this name was added at the same time: search for it and use it.",
     ),
     ExpectedConflict(
-        "speaker_alias_unique_ci",
-        "index 'speaker_alias_unique_ci'",
+        "speaker_alias_name_key_unique",
+        "annotations_speakeralias.name_key",
         "One of these aliases was given to a speaker at the same time: search for it.",
     ),
     # verdict_give locks the claim first, which orders two of one reviewer's verdicts;
@@ -137,6 +139,19 @@ def _message_dict(exc: DjangoValidationError) -> dict[str, list[str]]:
         "non_field_errors" if field == "__all__" else field: messages
         for field, messages in exc.message_dict.items()
     }
+
+
+def _possible_duplicates_response(exc: services.PossibleDuplicates) -> Response:
+    """Return the 400 of a new speaker close to the register: the message and the candidates."""
+    set_rollback()
+    candidates = [
+        {"id": c.speaker_id, "name": c.name, "matched_name": c.matched_name, "score": c.score}
+        for c in exc.candidates
+    ]
+    return Response(
+        {**_message_dict(exc), "possible_duplicates": candidates},
+        status=status.HTTP_400_BAD_REQUEST,
+    )
 
 
 def claim_etag(version: int) -> str:

@@ -257,9 +257,18 @@ class ExistingArticleOutput(serializers.Serializer):
 
 
 class SpeakerOutput(serializers.ModelSerializer):
+    side = serializers.CharField(
+        source="side_id", read_only=True, help_text="The side's slug, its stable machine value."
+    )
     aliases = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
     reference_url = serializers.CharField(
         read_only=True, help_text="A page that identifies the speaker, or empty."
+    )
+    wikidata_id = serializers.CharField(
+        read_only=True, help_text="The speaker's Wikidata item (Q42), or empty."
+    )
+    wikidata_url = serializers.CharField(
+        read_only=True, help_text="The speaker's Wikidata page, or empty."
     )
     created_by = _username("created_by.username")
 
@@ -272,6 +281,8 @@ class SpeakerOutput(serializers.ModelSerializer):
             "side",
             "role",
             "reference_url",
+            "wikidata_id",
+            "wikidata_url",
             "aliases",
             "created_by",
             "created_at",
@@ -296,12 +307,51 @@ class SpeakerSearchOutput(SpeakerOutput):
 class SpeakerCreateInput(serializers.Serializer):
     name = StringField(max_length=200)
     kind = serializers.ChoiceField(choices=SpeakerKind.choices)
-    side = serializers.ChoiceField(choices=Side.choices, required=False, default=Side.UNKNOWN)
+    side = StringField(
+        max_length=40,
+        required=False,
+        help_text="The slug of one of the desk's sides (default unknown).",
+    )
     role = _text(200)
-    reference_url = _text(2000, help_text="A page that identifies the speaker, such as Wikidata.")
+    reference_url = _text(2000, help_text="A page that identifies the speaker.")
+    wikidata_id = _text(20, help_text="The speaker's Wikidata item: Q and a number, such as Q42.")
     aliases = serializers.ListField(
         child=StringField(max_length=200), required=False, max_length=50
     )
+    confirm_new = TrueFalseField(
+        required=False,
+        default=False,
+        help_text="Add the speaker even though its name is close to one in the register "
+        "(the 400 answer's possible_duplicates).",
+    )
+
+
+class PossibleDuplicateOutput(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The speaker's id.")
+    name = serializers.CharField(help_text="The speaker's name.")
+    matched_name = serializers.CharField(help_text="Its name or alias that is close.")
+    score = serializers.FloatField(help_text="How close, from 0 to 100 (100: the same letters).")
+
+
+class PossibleDuplicatesOutput(serializers.Serializer):
+    """A refused speaker: each key names a field; possible duplicates come with the name's."""
+
+    name = serializers.ListField(child=serializers.CharField(), required=False)
+    possible_duplicates = PossibleDuplicateOutput(
+        many=True,
+        required=False,
+        help_text="Speakers whose name or alias is close to the new one; send confirm_new to "
+        "add it anyway.",
+    )
+
+
+class SpeakerMergeInput(serializers.Serializer):
+    into = _id(help_text="The speaker that takes this one's claims and names.")
+
+
+class MergedSpeakerOutput(serializers.Serializer):
+    detail = serializers.CharField()
+    merged_into = serializers.IntegerField(help_text="The id of the speaker it was merged into.")
 
 
 class SpeakerSearchInput(serializers.Serializer):
@@ -353,9 +403,16 @@ class ClaimFilterInput(serializers.Serializer):
     speaker = serializers.IntegerField(
         source="speaker_id", required=False, min_value=1, max_value=MAX_ID
     )
-    side = serializers.ChoiceField(
-        choices=Side.choices, required=False, help_text="The speaker's side."
+    side = serializers.SlugField(
+        required=False, max_length=40, help_text="The slug of the speaker's side."
     )
+
+    def validate_side(self, value: str) -> str:
+        if not Side.objects.filter(slug=value).exists():
+            known = ", ".join(Side.objects.values_list("slug", flat=True))
+            raise serializers.ValidationError(f"“{value}” is not a side; choose one of: {known}.")
+        return value
+
     kind = serializers.ChoiceField(choices=ClaimKind.choices, required=False)
     status = serializers.ChoiceField(choices=Status.choices, required=False)
     updated_since = serializers.DateTimeField(

@@ -55,6 +55,11 @@ urlpatterns = [
         SpeakerViewSet.as_view({"get": "retrieve"}),
         name="api-speaker-detail",
     ),
+    path(
+        "speakers/<api_id:pk>/merge/",
+        SpeakerViewSet.as_view({"post": "merge"}),
+        name="api-speaker-merge",
+    ),
     path("claims/", ClaimViewSet.as_view(LIST), name="api-claim-list"),
     path("claims/<api_id:pk>/", ClaimViewSet.as_view(DETAIL), name="api-claim-detail"),
     *(

@@ -36,9 +36,16 @@ def author(speaker: ExportSpeaker) -> dict[str, Any]:
             made_by["jobTitle"] = speaker.role
     else:
         made_by = {"@type": "Organization", "name": speaker.name}
-    if speaker.reference_url:
-        made_by["sameAs"] = speaker.reference_url
+    same_as = [url for url in (speaker.reference_url, wikidata_url(speaker.wikidata_id)) if url]
+    if same_as:
+        # One address as a string, as before Wikidata ids; both as a list (schema.org takes either).
+        made_by["sameAs"] = same_as[0] if len(same_as) == 1 else same_as
     return made_by
+
+
+def wikidata_url(wikidata_id: str) -> str:
+    """Return the Wikidata page of an item (Q42), or "" for none."""
+    return f"https://www.wikidata.org/wiki/{wikidata_id}" if wikidata_id else ""
 
 
 def _review_rating(rating: str) -> dict[str, Any]:

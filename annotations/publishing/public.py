@@ -54,7 +54,7 @@ def claims_for_pages() -> QuerySet[Claim]:
     """
     return (
         published()
-        .select_related("article", "speaker", "published_verdict__reviewer")
+        .select_related("article", "speaker__side", "published_verdict__reviewer")
         .defer("article__text")
         .prefetch_related("sources")
     )

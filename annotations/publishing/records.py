@@ -108,11 +108,13 @@ class ExportSpeaker(Shared):
     side: str
     role: str
     reference_url: str
+    wikidata_id: str
     memo: Memo = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def from_model(cls, speaker: Speaker) -> "ExportSpeaker":
-        return cls(**{name: getattr(speaker, name) for name in SPEAKER_KEYS})
+        # serializable_value: a foreign key's value (the side's slug), as the reader reads it.
+        return cls(**{name: speaker.serializable_value(name) for name in SPEAKER_KEYS})
 
 
 @dataclass(frozen=True)

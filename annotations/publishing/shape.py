@@ -115,9 +115,18 @@ SPEAKER = Field(
         _number("id", "speaker.id", csv=False),
         _text("name", "speaker.name"),
         _text("kind", "speaker.kind"),
-        _text("side", "speaker.side"),
+        _text(
+            "side",
+            "speaker.side.slug",
+            description="The side's slug: its stable machine value (the desk names its sides).",
+        ),
         _text("role", "speaker.role"),
         _text("reference_url", "speaker.reference_url"),
+        _text(
+            "wikidata_id",
+            "speaker.wikidata_id",
+            description="The speaker's Wikidata item (Q42), or empty.",
+        ),
     ),
 )
 

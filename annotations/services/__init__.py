@@ -9,7 +9,9 @@ refusals beside its fields.
 
 Errors: ``django.core.exceptions.ValidationError`` with a dict naming each
 bad field, ``PermissionDenied`` for what the user may not do, and
-``StaleVersion`` when an edit was based on an old version of a claim.
+``StaleVersion`` when an edit was based on an old version of a claim;
+``PossibleDuplicates`` (a ValidationError naming ``name``) when a new speaker
+may already be in the register.
 
 Import from here (``services.claim_create``): the modules are the areas.
 """
@@ -62,7 +64,16 @@ from .moderation import (
     claims_reopen,
     claims_verify,
 )
-from .speakers import SPEAKER_FIELDS, check_speaker, speaker_create, speaker_update
+from .speakers import (
+    SPEAKER_FIELDS,
+    PossibleDuplicates,
+    check_merge,
+    check_speaker,
+    speaker_create,
+    speaker_merge,
+    speaker_unmerge,
+    speaker_update,
+)
 
 __all__ = [
     "ARTICLE_FIELDS",
@@ -79,6 +90,7 @@ __all__ = [
     "ArticleImport",
     "CheckedSpan",
     "DuplicateArticle",
+    "PossibleDuplicates",
     "StaleVersion",
     "article_create",
     "article_import",
@@ -86,6 +98,7 @@ __all__ = [
     "check_article",
     "check_claim",
     "check_claim_update",
+    "check_merge",
     "check_reject",
     "check_reopen",
     "check_speaker",
@@ -108,6 +121,8 @@ __all__ = [
     "source_remove",
     "source_update",
     "speaker_create",
+    "speaker_merge",
+    "speaker_unmerge",
     "speaker_update",
     "text_sha256",
     "verdict_give",

@@ -130,6 +130,12 @@ def check_claim(
     length, (window, *cue_window), found_speaker = read
     if speaker_id is not None and found_speaker is None:
         errors["speaker"] = f"There is no speaker {speaker_id}."
+    named = found_speaker if speaker_id is not None else speaker
+    if isinstance(named, Speaker) and named.merged_into_id is not None:
+        errors["speaker"] = (
+            f"{named.name} was merged into speaker {named.merged_into_id}: attribute the claim "
+            "to that one."
+        )
     if end > length:
         errors["end"] = (
             f"The end offset ({end}) lies beyond the article's text, which has {length} characters."

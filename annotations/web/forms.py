@@ -13,6 +13,7 @@ from ..models import (
     NOTE_MAX,
     RATIONALE_MAX,
     RESTATEMENT_MAX,
+    UNKNOWN_SIDE,
     Attribution,
     ClaimKind,
     Rating,
@@ -100,6 +101,11 @@ class VerdictForm(forms.Form):
     )
 
 
+def side_choices() -> list[tuple[str, str]]:
+    """Return the desk's sides as (slug, name), read when a form is made."""
+    return list(Side.objects.values_list("slug", "name"))
+
+
 class SpeakerForm(forms.Form):
     """A new speaker made on the spot, inside a claim's form (hence the prefix)."""
 
@@ -107,4 +113,4 @@ class SpeakerForm(forms.Form):
 
     name = forms.CharField(max_length=200)
     kind = forms.ChoiceField(choices=SpeakerKind.choices)
-    side = forms.ChoiceField(choices=Side.choices, initial=Side.UNKNOWN)
+    side = forms.ChoiceField(choices=side_choices, initial=UNKNOWN_SIDE)

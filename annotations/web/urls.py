@@ -13,4 +13,6 @@ urlpatterns = [
     path("articles/<int:pk>/", views.article_detail, name="article_detail"),
     # A claim's panel, as an HTML fragment the article page fetches when the claim is selected.
     path("claims/<int:pk>/", views.claim_panel, name="claim_panel"),
+    # The colours of the desk's sides, from their table (CSP allows no inline style).
+    path("sides.css", views.sides_css, name="sides_css"),
 ]

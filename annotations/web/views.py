@@ -31,7 +31,7 @@ NOT_ON_THE_DESK = (
 ARTICLES_PER_PAGE = 25
 # The article's own voice has no speaker, hence no side; the page colours it apart.
 AUTHOR_SIDE = "author"
-SPEAKER_FIELDS = ("id", "name", "kind", "side", "role")
+SPEAKER_FIELDS = ("id", "name", "kind", "side", "role")  # side: its slug
 
 View = Callable[..., HttpResponse]
 
@@ -129,6 +129,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     claims = page_claims(article.pk)
     # The speakers the claims name, for their sides (the claims carry ids and names only).
     speakers = list(selectors.speakers_of_article(article.pk).values(*SPEAKER_FIELDS))
+    sides = [*Side.objects.values_list("slug", "name"), (AUTHOR_SIDE, "Article's own voice")]
     counts = {status: 0 for status in Status.values}
     for claim in claims:
         counts[claim["status"]] += 1
@@ -141,7 +142,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "labels": {
             "kind": dict(ClaimKind.choices),
             "status": dict(Status.choices),
-            "side": {**dict(Side.choices), AUTHOR_SIDE: "Article's own voice"},
+            "side": dict(sides),
             "attribution": dict(Attribution.choices),
         },
         "csrfToken": get_token(request),
@@ -162,7 +163,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "data": data,
             "claim_count": len(claims),
             "status_counts": [(value, label, counts[value]) for value, label in Status.choices],
-            "sides": [*Side.choices, (AUTHOR_SIDE, "Article's own voice")],
+            "sides": sides,
             "kinds": ClaimKind.choices,
             "statuses": Status.choices,
             "can_create": permissions.can_create_claim(request.user),
@@ -170,6 +171,22 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "speaker_form": SpeakerForm(auto_id="new-%s"),
         },
     )
+
+
+# A side's highlight is its colour at this opacity (a hexadecimal alpha); its line, the colour.
+SIDE_WASH_ALPHA = "38"
+
+
+@require_GET
+@desk_fragment
+def sides_css(request: HttpRequest) -> HttpResponse:
+    """Return the stylesheet of the sides' colours, from the table moderators keep."""
+    rules = ["/* The desk's sides: the colours of their highlights and legend. */"]
+    for slug, colour in Side.objects.values_list("slug", "colour"):
+        # Slugs hold letters, digits, - and _ only; colours are #rrggbb (validated).
+        wash = f"{colour}{SIDE_WASH_ALPHA}"
+        rules.append(f'[data-side="{slug}"] {{ --side-bg: {wash}; --side-line: {colour}; }}')
+    return HttpResponse("\n".join(rules) + "\n", content_type="text/css; charset=utf-8")
 
 
 @require_GET

@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.contrib.auth.models import Group, User
 from django.db import connection, transaction
 
+from annotations import names
 from annotations.models import Article, Claim, Source, Speaker, SpeakerAlias, Status, Verdict
 
 from .checks import CorpusError
@@ -133,15 +134,22 @@ class Corpus:
             self.speaker_rows = Speaker.objects.bulk_create(
                 Speaker(
                     name=plan.name,
+                    name_key=names.name_key(plan.name),
+                    bare_key=names.bare_key(plan.name),
                     kind=plan.kind,
-                    side=plan.side,
+                    side_id=plan.side,
                     role=plan.role,
                     reference_url=plan.reference_url,
                 )
                 for plan in plans
             )
             SpeakerAlias.objects.bulk_create(
-                SpeakerAlias(speaker=speaker, name=alias)
+                SpeakerAlias(
+                    speaker=speaker,
+                    name=alias,
+                    name_key=names.name_key(alias),
+                    bare_key=names.bare_key(alias),
+                )
                 for speaker, plan in zip(self.speaker_rows, plans, strict=True)
                 for alias in plan.aliases
             )

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet, Value
 from django.db.models.functions import Greatest, Least, Length, Substr, Trim
 
+from annotations import names
 from annotations.models import (
     CONTEXT_CHARS,
     Article,
@@ -14,6 +15,7 @@ from annotations.models import (
     Claim,
     Source,
     Speaker,
+    SpeakerAlias,
     Status,
     Verdict,
 )
@@ -164,6 +166,7 @@ def check_invariants(*, sql_sample: int | None = 2) -> dict[str, int]:
     found["source without an http(s) address"] = Source.objects.exclude(
         Q(url__startswith="http://") | Q(url__startswith="https://")
     ).count()
+    found.update(_names_by_the_identity_rule())
     found["article's SHA-256 is not its text's"] = sum(
         hashlib.sha256(text.encode()).hexdigest() != digest
         for text, digest in Article.objects.values_list("text", "text_sha256").iterator(
@@ -171,6 +174,27 @@ def check_invariants(*, sql_sample: int | None = 2) -> dict[str, int]:
         )
     )
     return found
+
+
+def _names_by_the_identity_rule() -> dict[str, int]:
+    """Count the names and aliases not stored by annotations.names, and keys shared across them.
+
+    The database keeps each table's keys unique; the services keep a name from
+    being an alias too, which only this check sees in a bulk-inserted corpus.
+    """
+    rows = [
+        *Speaker.objects.values_list("name", "name_key", "bare_key"),
+        *SpeakerAlias.objects.values_list("name", "name_key", "bare_key"),
+    ]
+    unlike = sum(
+        (names.clean_name(name), names.name_key(name), names.bare_key(name)) != (name, key, bare)
+        for name, key, bare in rows
+    )
+    keys = Counter(key for _, key, _ in rows)
+    return {
+        "name or alias not stored by the identity rule": unlike,
+        "name or alias sharing its key with another": sum(n - 1 for n in keys.values() if n > 1),
+    }
 
 
 def assert_invariants() -> dict[str, int]:

@@ -12,7 +12,7 @@ from annotations.models import (
     Attribution,
     ClaimKind,
     Rating,
-    Side,
+    SeedSide,
     SpeakerKind,
     Stance,
     Status,
@@ -203,13 +203,13 @@ def speaker_plans(seed: int, count: int = 48) -> list[SpeakerPlan]:
     """
     rng = rng_for(seed, "speakers")
     people = rng.sample([f"{g} {f}" for g in GIVEN_NAMES for f in FAMILY_NAMES], count)
-    kinds_sides = [(k, s) for k in SpeakerKind.values for s in Side.values]
+    kinds_sides = [(k, s) for k in SpeakerKind.values for s in SeedSide.values]
     plans = []
     for index in range(count):
         kind, side = (
             kinds_sides[index]
             if index < len(kinds_sides)
-            else (rng.choice(SpeakerKind.values), rng.choice(Side.values))
+            else (rng.choice(SpeakerKind.values), rng.choice(SeedSide.values))
         )
         word = rng.choice(ORGANISATIONS if kind == SpeakerKind.ORGANISATION else DOCUMENTS)
         name = {

@@ -97,17 +97,18 @@ const messagesOf = (value) => {
 };
 
 /**
- * Turn a refused answer into what a form shows: {fields, general, currentVersion}.
+ * Turn a refused answer into what a form shows: {fields, general, currentVersion, duplicates}.
  *
  * `fields` maps a form field's name to its messages: a 400's body names the API's
  * fields ({field: [messages]}); `rename` maps an API name to the form's where they
  * differ (the new speaker's "name" is the form's "speaker-name"). `non_field_errors`,
  * `detail` and every other answer (401, 403, 404, 409, 412, 5xx, no answer at all)
  * go to `general`. A stale edit (409 or 412) gives `currentVersion`, the version to
- * base the next try on.
+ * base the next try on. A new speaker whose name is close to speakers in the register
+ * gives `duplicates`, the 400's `possible_duplicates` ({id, name, matched_name, score}).
  */
 export function describeFailure({ status, data }, { rename = {} } = {}) {
-  const result = { fields: {}, general: [], currentVersion: null };
+  const result = { fields: {}, general: [], currentVersion: null, duplicates: null };
   const body = data && typeof data === "object" && !Array.isArray(data) ? data : null;
   const detail = typeof body?.detail === "string" ? body.detail : "";
   if (status === 0) {
@@ -117,6 +118,10 @@ export function describeFailure({ status, data }, { rename = {} } = {}) {
     result.general.push(...messagesOf(body.version), STALE_HINT);
   } else if (status === 400 && body && !detail) {
     for (const [key, value] of Object.entries(body)) {
+      if (key === "possible_duplicates") {
+        result.duplicates = Array.isArray(value) ? value : [];
+        continue;
+      }
       const messages = messagesOf(value);
       if (key === "non_field_errors") result.general.push(...messages);
       else (result.fields[rename[key] ?? key] ||= []).push(...messages);
@@ -180,8 +185,21 @@ export function sourceBody(values) {
 
 /** The body of POST /api/speakers/ from the new speaker's fields (named speaker-name, …). */
 export function speakerBody(values) {
-  return { name: values["speaker-name"] ?? "", kind: values["speaker-kind"] ?? "", side: values["speaker-side"] || undefined };
+  const body = { name: values["speaker-name"] ?? "", kind: values["speaker-kind"] ?? "", side: values["speaker-side"] || undefined };
+  if (values["speaker-confirm_new"]) body.confirm_new = true;
+  return body;
 }
 
 /** How the API's names for a new speaker's fields are named in the form. */
-export const SPEAKER_FIELDS = { name: "speaker-name", kind: "speaker-kind", side: "speaker-side" };
+export const SPEAKER_FIELDS = {
+  name: "speaker-name",
+  kind: "speaker-kind",
+  side: "speaker-side",
+  confirm_new: "speaker-confirm_new",
+};
+
+/** How a possible duplicate is described beside its "Use …" button, which names it. */
+export function describeDuplicate({ name, matched_name: matched, score }) {
+  const also = matched && matched !== name ? `as “${matched}”, ` : "";
+  return `(${also}${Math.round(score)}% alike)`;
+}

@@ -57,6 +57,7 @@ function refused(form, answer, options) {
   const failure = describeFailure(answer, options);
   const version = form.querySelector('[name="version"]');
   if (failure.currentVersion !== null && version) version.value = failure.currentVersion;
+  if (failure.duplicates) form.querySelector("[data-typeahead]")?.offer(failure.duplicates);
   showErrors(form, failure);
 }
 

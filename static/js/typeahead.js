@@ -1,6 +1,7 @@
 // The speaker type-ahead: searches GET /api/speakers/?search= as the reviewer types
 // (which lists names that start with the words first), and offers to create a new speaker.
 
+import { describeDuplicate } from "./api.js";
 import { exactSpeaker } from "./model.js";
 
 const SHOWN = 8; // speakers listed at once
@@ -31,6 +32,8 @@ export function setupTypeahead(ctx, box) {
   const input = box.querySelector(".typeahead-input");
   const list = box.querySelector(".typeahead-list");
   const fresh = box.querySelector(".new-speaker");
+  const duplicates = box.querySelector("[data-possible-duplicates]");
+  const confirmNew = box.querySelector('[name="speaker-confirm_new"]');
   let results = [];
   let active = -1;
   let timer = null;
@@ -105,6 +108,7 @@ export function setupTypeahead(ctx, box) {
     input.value = name;
     box.dataset.mode = "";
     fresh.hidden = true;
+    hideDuplicates();
     input.closest(".typeahead-box").hidden = false;
     show(false);
     box.querySelector('[data-error-for="speaker"]').hidden = true;
@@ -119,6 +123,39 @@ export function setupTypeahead(ctx, box) {
     show(false);
     fresh.querySelector("select").focus();
   }
+  function hideDuplicates() {
+    duplicates.hidden = true;
+    duplicates.querySelector("ul").replaceChildren();
+    confirmNew.checked = false;
+  }
+  // The API found speakers close to the new one: offer them, or a confirmed new one.
+  box.offer = (candidates) => {
+    const items = candidates.map((candidate) => {
+      const li = document.createElement("li");
+      const use = document.createElement("button");
+      use.type = "button";
+      use.className = "link-button";
+      use.textContent = `Use ${candidate.name}`;
+      use.addEventListener("click", async () => {
+        const answer = await ctx.api.get(`${ctx.data.urls.speakers}${candidate.id}/`);
+        if (answer.ok) {
+          pick(answer.data);
+          input.focus();
+        }
+      });
+      const what = document.createElement("span");
+      what.className = "duplicate-note";
+      what.textContent = describeDuplicate(candidate);
+      li.append(use, " ", what);
+      return li;
+    });
+    duplicates.querySelector("ul").replaceChildren(...items);
+    duplicates.hidden = false;
+  };
+  confirmNew.addEventListener("change", () => {
+    const slot = box.querySelector('[data-error-for~="speaker-name"]');
+    if (confirmNew.checked && slot) slot.hidden = true;
+  });
   box.pick = pick;
   box.pickExact = () => {
     const match = exactSpeaker(results, query());
@@ -130,6 +167,7 @@ export function setupTypeahead(ctx, box) {
     input.value = "";
     box.dataset.mode = "";
     fresh.hidden = true;
+    hideDuplicates();
     input.closest(".typeahead-box").hidden = false;
     results = [];
     show(false);
@@ -160,6 +198,7 @@ export function setupTypeahead(ctx, box) {
   box.querySelector("[data-cancel-new-speaker]").addEventListener("click", () => {
     box.dataset.mode = "";
     fresh.hidden = true;
+    hideDuplicates();
     input.closest(".typeahead-box").hidden = false;
     input.focus();
   });

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from annotations import services
+from annotations import names, services
 from annotations.api.errors import EXPECTED_CONFLICTS, expected_conflict
 from annotations.models import Article, Claim, Speaker, SpeakerAlias, Verdict
 from tests.factories import ARTICLE_TEXT
@@ -27,13 +27,17 @@ def _conflict(name: str) -> str:
 
 
 # Each expected constraint, broken by a second row that the services would have refused.
+def _keyed(name: str) -> dict[str, str]:
+    return {"name": name, "name_key": names.name_key(name), "bare_key": names.bare_key(name)}
+
+
 def _speaker_name(desk: Desk, user: User) -> None:
-    Speaker.objects.create(name=desk.speaker.name.upper(), kind="organisation")
+    Speaker.objects.create(**_keyed(desk.speaker.name.upper()), kind="organisation")
 
 
 def _speaker_alias(desk: Desk, user: User) -> None:
-    other = Speaker.objects.create(name="Another", kind="organisation")
-    SpeakerAlias.objects.create(speaker=other, name="sana")
+    other = Speaker.objects.create(**_keyed("Another"), kind="organisation")
+    SpeakerAlias.objects.create(speaker=other, **_keyed("sana"))
 
 
 def _verdict(desk: Desk, user: User) -> None:
@@ -52,8 +56,8 @@ def _article_url(desk: Desk, user: User) -> None:
 
 
 BREAKERS = {
-    "speaker_name_unique_ci": _speaker_name,
-    "speaker_alias_unique_ci": _speaker_alias,
+    "speaker_name_key_unique": _speaker_name,
+    "speaker_alias_name_key_unique": _speaker_alias,
     "verdict_one_per_reviewer": _verdict,
     "annotations_article_text_sha256_key": _article,
     "article_url_unique": _article_url,
@@ -102,7 +106,7 @@ def test_a_speaker_added_twice_at_once_is_a_409_naming_the_race(
         "/api/speakers/", {"name": "SYRIAN STATE MEDIA", "kind": "organisation"}, format="json"
     )
     assert response.status_code == 409
-    assert response.json() == {"detail": _conflict("speaker_name_unique_ci")}
+    assert response.json() == {"detail": _conflict("speaker_name_key_unique")}
     assert Speaker.objects.count() == 1
 
 
@@ -178,7 +182,7 @@ def test_a_write_answered_with_409_leaves_nothing_of_itself(
     client_for: Clients, alice: User, desk: Desk, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def speaker_then_a_raced_alias() -> None:
-        Speaker.objects.create(name="Written first", kind="person")
+        Speaker.objects.create(**_keyed("Written first"), kind="person")
         _speaker_alias(desk, alice)
 
     monkeypatch.setattr(services, "speaker_create", _racing(speaker_then_a_raced_alias))
@@ -186,5 +190,5 @@ def test_a_write_answered_with_409_leaves_nothing_of_itself(
         "/api/speakers/", {"name": "Written first", "kind": "person"}, format="json"
     )
     assert response.status_code == 409
-    assert response.json() == {"detail": _conflict("speaker_alias_unique_ci")}
+    assert response.json() == {"detail": _conflict("speaker_alias_name_key_unique")}
     assert not Speaker.objects.filter(name="Written first").exists()

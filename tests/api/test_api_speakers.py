@@ -144,7 +144,7 @@ def test_it_gives_names_that_start_with_the_search_first_then_by_name(
 def test_it_pages_through_a_search_in_the_same_order(client_for: Clients, alice: User) -> None:
     names = [f"Witness {n:02}" for n in range(7)] + [f"A witness {n:02}" for n in range(5)]
     for name in names:
-        services.speaker_create(user=alice, name=name, kind="unnamed")
+        services.speaker_create(user=alice, name=name, kind="unnamed", confirm_new=True)
     client = client_for(alice)
     page = client.get("/api/speakers/", {"search": "witness", "page_size": 5}).json()
     seen = [row["name"] for row in page["results"]]

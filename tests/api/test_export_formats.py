@@ -42,7 +42,7 @@ def khalidi(db) -> Speaker:
     return SpeakerFactory(
         name="Abul Hareth al-Khalidi",
         kind=Speaker.Kind.PERSON,
-        side=Speaker.Side.OPPOSITION,
+        side_id=Speaker.Side.OPPOSITION,
         role="rebel negotiator",
         reference_url="https://www.wikidata.org/wiki/Q4115189",
     )
@@ -115,6 +115,7 @@ def test_the_json_export_gives_every_field_of_the_claim(
         "side": "opposition",
         "role": "rebel negotiator",
         "reference_url": "https://www.wikidata.org/wiki/Q4115189",
+        "wikidata_id": "",
     }
     assert item["verdict"] == {
         "rating": "mostly_true",

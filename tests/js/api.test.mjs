@@ -6,6 +6,7 @@ import {
   SPEAKER_FIELDS,
   apiClient,
   claimEditBody,
+  describeDuplicate,
   describeFailure,
   newClaimBody,
   sourceBody,
@@ -70,7 +71,7 @@ test("a new speaker's errors land on the form's prefixed fields, nested ones fla
 
 test("a 400 that names no field (a body that is not JSON) goes above the form", () => {
   const failure = describeFailure({ status: 400, data: { detail: "JSON parse error - x" } });
-  assert.deepEqual(failure, { fields: {}, general: ["JSON parse error - x"], currentVersion: null });
+  assert.deepEqual(failure, { fields: {}, general: ["JSON parse error - x"], currentVersion: null, duplicates: null });
 });
 
 for (const status of [409, 412]) {
@@ -227,4 +228,30 @@ test("a late answer to an old key leaves the newer submission's key alone", () =
   const newer = keys.take(form, "/api/claims/", { quote: "b" });
   keys.settle(form, "key-1", { status: 201 });
   assert.equal(keys.take(form, "/api/claims/", { quote: "b" }), newer);
+});
+
+test("a new speaker close to the register's names gives the candidates apart from the messages", () => {
+  const candidates = [{ id: 4, name: "İnci Sample", matched_name: "İnci Sample", score: 100 }];
+  const failure = describeFailure(
+    { status: 400, data: { name: ["“inci sample” may be a speaker already in the register"], possible_duplicates: candidates } },
+    { rename: SPEAKER_FIELDS },
+  );
+  assert.deepEqual(failure.duplicates, candidates);
+  assert.deepEqual(failure.fields, { "speaker-name": ["“inci sample” may be a speaker already in the register"] });
+  assert.deepEqual(failure.general, []);
+});
+
+test("other refusals give no candidates", () => {
+  assert.equal(describeFailure({ status: 400, data: { name: ["Too long."] } }).duplicates, null);
+});
+
+test("a confirmed new speaker says so in its body; an unconfirmed one does not", () => {
+  const values = { "speaker-name": "inci sample", "speaker-kind": "person" };
+  assert.equal("confirm_new" in speakerBody(values), false);
+  assert.equal(speakerBody({ ...values, "speaker-confirm_new": "on" }).confirm_new, true);
+});
+
+test("a candidate is described with the name that matched and its score", () => {
+  assert.equal(describeDuplicate({ name: "Vitaly Churkin", matched_name: "Vitaly Churkin", score: 100 }), "(100% alike)");
+  assert.equal(describeDuplicate({ name: "Syrian Observatory", matched_name: "SOHR", score: 91.4 }), "(as “SOHR”, 91% alike)");
 });

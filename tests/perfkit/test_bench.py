@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from rest_framework.test import APIClient
 
-from annotations.models import Article, Claim, Source, Speaker, Status, Verdict
+from annotations.models import Article, Claim, Source, Speaker, SpeakerAlias, Status, Verdict
 from annotations.publishing.writers import FORMATS
 from perfkit.bench.measure import BenchFailed, _expect
 from perfkit.bench.parameters import Parameters
@@ -129,6 +129,11 @@ def test_the_checks_find_what_breaks_a_rule(db) -> None:
     claim = Claim.objects.order_by("pk").first()
     Claim.objects.filter(pk=claim.pk).update(quote=claim.quote + "x", suffix="")
     Source.objects.filter(pk=Source.objects.order_by("pk").values("pk")[:1]).update(url="ftp://x")
+    speaker, alias = Speaker.objects.order_by("pk")[:2]
+    Speaker.objects.filter(pk=speaker.pk).update(bare_key="not its bare key")
+    SpeakerAlias.objects.create(
+        speaker=speaker, name=alias.name.upper(), name_key=alias.name_key, bare_key=alias.bare_key
+    )
     # The database cannot see this one: a verified claim publishing another's verdict.
     first, second = Claim.objects.filter(status=Status.VERIFIED).order_by("pk")[:2]
     Claim.objects.filter(pk=first.pk).update(published_verdict=second.published_verdict_id)
@@ -141,6 +146,8 @@ def test_the_checks_find_what_breaks_a_rule(db) -> None:
         "quote is not the text at its offsets (SQL)": 1,
         "source without an http(s) address": 1,
         "publishes another claim's verdict": 1,
+        "name or alias not stored by the identity rule": 1,
+        "name or alias sharing its key with another": 1,
         **(
             {
                 "suffix is not the text after the quote": 1,
