@@ -107,6 +107,7 @@ PAGE_COLUMNS = (
     "speaker__role",
     "speaker__kind",
     "speaker__side",
+    "speaker__side__name",
     "speaker__reference_url",
     "published_verdict__reviewer__username",
     "published_verdict__reviewer__first_name",

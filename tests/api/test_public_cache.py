@@ -183,6 +183,19 @@ def test_the_etag_changes_when_the_speaker_is_edited(
     assert response["ETag"] != before
 
 
+def test_the_etag_changes_when_the_speakers_side_is_renamed(
+    client: Client, claim: Claim, speaker: Speaker, morgan: User
+) -> None:
+    services.speaker_update(speaker=speaker, user=morgan, side="opposition")
+    before = _etag(client, claim)
+    side = speaker.side
+    side.name = "Armed opposition"
+    side.save()  # the admin saves sides directly
+    response = client.get(_url(claim))
+    assert "Armed opposition" in response.content.decode()
+    assert response["ETag"] != before
+
+
 def test_the_etag_changes_when_the_article_is_edited(
     client: Client, claim: Claim, article: Article, morgan: User
 ) -> None:
