@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import agreement, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,4 +12,6 @@ urlpatterns = [
     path("articles/<int:pk>/", views.article_detail, name="article_detail"),
     # A claim's panel, as an HTML fragment the article page fetches when the claim is selected.
     path("claims/<int:pk>/", views.claim_panel, name="claim_panel"),
+    # Moderators: how often the reviewers agree, with a plot over time.
+    path("agreement/", agreement.agreement_page, name="agreement"),
 ]

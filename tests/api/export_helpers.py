@@ -30,8 +30,12 @@ def verify(
     rating: str = Verdict.Rating.MOSTLY_TRUE,
     rationale: str = "The ministry's own figures say so.",
 ) -> Claim:
-    """Give the reviewer's verdict and have the moderator publish it."""
+    """Give the reviewer's verdict and have the moderator publish it.
+
+    The moderator rates the claim too: the desk's quorum is two reviewers' verdicts.
+    """
     verdict = services.verdict_give(claim=claim, user=reviewer, rating=rating, rationale=rationale)
+    services.verdict_give(claim=claim, user=moderator, rating=rating, rationale="I agree.")
     return services.claim_verify(claim=claim, user=moderator, verdict=verdict)
 
 
