@@ -30,7 +30,7 @@ RELIABLE = 0.8
 TENTATIVE = 0.667
 
 WIDTH, HEIGHT = 720, 260
-LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 40
+LEFT, RIGHT, TOP, BOTTOM = 48, 40, 16, 40
 
 
 class AgreementFilterForm(forms.Form):

@@ -29,7 +29,7 @@ NOT_ON_THE_DESK = (
 )
 ARTICLES_PER_PAGE = 25
 # The reviewer's queue on the article list shows the oldest this many; the API gives them all.
-WAITING_SHOWN = 20
+WAITING_SHOWN = 10
 # The article's own voice has no speaker, hence no side; the page colours it apart.
 AUTHOR_SIDE = "author"
 SPEAKER_FIELDS = ("id", "name", "kind", "side", "role")
