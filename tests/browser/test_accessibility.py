@@ -7,7 +7,7 @@ from playwright.sync_api import Page
 from annotations import services
 from annotations.models import Claim
 
-from ..factories import ArticleFactory, give_verdict, make_claim, make_claim_in_review
+from ..factories import ArticleFactory, give_verdict, make_claim, make_claim_in_review, verify
 from .helpers import Audit, LogIn, drag_select, open_article
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -46,12 +46,12 @@ def test_the_article_page_with_a_claim_open_and_the_claim_form(
 
 
 def test_the_public_page_of_a_verified_claim(
-    page: Page, alice: User, morgan: User, accessibility_problems: Audit
+    page: Page, alice: User, bob: User, morgan: User, accessibility_problems: Audit
 ) -> None:
     claim = make_claim_in_review(
         user=alice, article=ArticleFactory(), phrase="some 2250 people", restatement="2250 left."
     )
-    services.claim_verify(claim=claim, user=morgan, verdict=give_verdict(claim, alice))
+    verify(claim, moderator=morgan, verdict=give_verdict(claim, bob))
     assert Claim.objects.get().status == Claim.Status.VERIFIED
     page.goto(f"/checks/{claim.pk}/")
 
