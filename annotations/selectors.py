@@ -236,15 +236,6 @@ def claims_waiting_for(user: AbstractBaseUser) -> QuerySet[Claim]:
     )
 
 
-def rating_number() -> Case:
-    """Return a verdict's rating as its number on the scale (Verdict.SCALE); NULL if none."""
-    return Case(
-        *(When(rating=rating, then=Value(number)) for rating, number in Verdict.SCALE.items()),
-        default=Value(None),
-        output_field=IntegerField(),
-    )
-
-
 # Ratings this many points apart or more make a claim in review disputed.
 DISPUTED_SPREAD = 2
 
