@@ -172,3 +172,17 @@ def test_both_rules_are_named_at_once(morgan: User, claim: Claim) -> None:
     with pytest.raises(ValidationError) as exc:
         services.check_verify(claim=claim, user=morgan, verdict=None)
     assert set(_refusal(exc)) == {"verdict", "quorum"}
+
+
+# History ----------------------------------------------------------------------------------
+
+
+def test_the_history_keeps_every_change_of_a_verdict(bob: User, claim: Claim) -> None:
+    give_verdict(claim, bob, Verdict.Rating.TRUE)
+    give_verdict(claim, bob, Verdict.Rating.MIXED)
+    give_verdict(claim, bob, Verdict.Rating.FALSE)
+    verdict = Verdict.objects.get(claim=claim, reviewer=bob)
+    records = list(verdict.history.order_by("history_date", "history_id"))
+    assert [r.rating for r in records] == ["true", "mixed", "false"]
+    assert {r.history_user for r in records} == {bob}
+    assert [r.history_type for r in records] == ["+", "~", "~"]
