@@ -228,10 +228,16 @@ def waiting_for_verdict(user: AbstractBaseUser) -> Q:
 
 
 def claims_waiting_for(user: AbstractBaseUser) -> QuerySet[Claim]:
-    """Return the reviewer's queue: claims waiting for their verdict, oldest first."""
+    """Return the reviewer's queue: claims waiting for their verdict, oldest first.
+
+    Without the articles' texts: each carries ``article_opening``, the start of its
+    article's text, to name an untitled article as Article.display_title does.
+    """
     return (
         Claim.objects.filter(waiting_for_verdict(user))
-        .select_related("article", "speaker", "created_by")
+        .select_related("article", "created_by")
+        .defer("article__text")
+        .annotate(article_opening=Substr("article__text", 1, 300))
         .order_by("created_at", "id")
     )
 

@@ -7,14 +7,23 @@ from datetime import UTC, datetime
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from annotations import selectors, services
 from annotations.models import Article, Claim, Verdict
-from tests.factories import give_verdict, make_claim, make_claim_in_review, verify
+from tests.factories import (
+    ARTICLE_TEXT,
+    ArticleFactory,
+    give_verdict,
+    make_claim,
+    make_claim_in_review,
+    verify,
+)
 
 R = Verdict.Rating
 
@@ -123,7 +132,7 @@ def test_the_article_list_shows_the_queue_oldest_first(
     response = client.get(reverse("home"))
     page = response.content.decode()
     assert "Waiting for your verdict" in page
-    assert list(response.context["waiting"]) == [
+    assert [claim for claim, _ in response.context["waiting"]] == [
         claims["alices"],
         claims["bobs"],
         claims["alices_later"],
@@ -213,3 +222,19 @@ def test_a_chosen_column_order_comes_before_disputes(
     response = _changelist(client, morgan, o="9")  # the spread column, widest first
     listed = list(response.context["cl"].result_list)
     assert listed[:2] == [rated["rejected"], rated["alices"]]  # 4 and 3 points apart
+
+
+def test_the_queue_costs_as_many_queries_however_long_it_is(
+    client: Client, alice: User, dana: User
+) -> None:
+    client.force_login(dana)
+    counts = []
+    for n, phrases in enumerate((["total blockade"], ["June 2012", "mostly fighters", "Syria"])):
+        untitled = ArticleFactory(title="", text=f"{ARTICLE_TEXT}\nEdition {n}.")
+        for phrase in phrases:
+            make_claim_in_review(user=alice, article=untitled, phrase=phrase)
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("home")).content.decode()
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    assert "The deal over the Old City of Homs" in page  # the untitled named by their text

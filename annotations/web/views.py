@@ -110,7 +110,10 @@ def home(request: HttpRequest) -> HttpResponse:
             "page": page,
             "articles": articles,
             "search": search,
-            "waiting": waiting[:WAITING_SHOWN],
+            "waiting": [
+                (claim, claim.article.title or title_from_opening(claim.article_opening))
+                for claim in waiting[:WAITING_SHOWN]
+            ],
             "waiting_count": waiting.count(),
         },
     )
