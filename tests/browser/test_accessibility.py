@@ -56,3 +56,38 @@ def test_the_public_page_of_a_verified_claim(
     page.goto(f"/checks/{claim.pk}/")
 
     assert accessibility_problems(page) == []
+
+
+def test_the_article_list_with_the_reviewers_queue(
+    page: Page, log_in: LogIn, alice: User, bob: User, accessibility_problems: Audit
+) -> None:
+    make_claim_in_review(user=alice, article=ArticleFactory(), phrase="some 2250 people")
+    log_in(bob)
+    page.goto("/")
+    page.locator("[data-queue=needs-my-verdict] tbody tr").first.wait_for()
+
+    assert accessibility_problems(page) == []
+
+
+def test_the_agreement_page_with_its_plot(
+    page: Page,
+    log_in: LogIn,
+    alice: User,
+    bob: User,
+    dana: User,
+    morgan: User,
+    accessibility_problems: Audit,
+) -> None:
+    article = ArticleFactory()
+    for phrase, ratings in (
+        ("some 2250 people", ("true", "mixed")),
+        ("total blockade", ("false", "false")),
+    ):
+        claim = make_claim_in_review(user=alice, article=article, phrase=phrase)
+        for user, rating in zip((bob, dana), ratings, strict=True):
+            services.verdict_give(claim=claim, user=user, rating=rating, rationale="Checked.")
+    log_in(morgan)
+    page.goto("/agreement/")
+    page.locator(".agreement-plot svg, .agreement-months").first.wait_for()
+
+    assert accessibility_problems(page) == []
