@@ -112,3 +112,27 @@ def can_change_source(user: User, source: Source, *, perm: str = "change_source"
 def can_give_verdict(user: User, claim: Claim, existing: Verdict | None = None) -> bool:
     perm = "annotations.change_verdict" if existing else "annotations.add_verdict"
     return claim.is_open and user.has_perm(perm)
+
+
+# Blind review -------------------------------------------------------------------
+
+# A claim whose verdicts everyone on the desk may read: it has been decided.
+DECIDED = (Claim.Status.VERIFIED, Claim.Status.REJECTED)
+
+
+def verdicts_visible_to(user: User, claim: Claim, *, rated: bool | None = None) -> bool:
+    """Return whether the user may read the claim's verdicts: ratings, rationales, reviewers.
+
+    Reviews are blind: until a reviewer has given their own verdict on a claim,
+    or the claim is verified or rejected, they see only how many it has.
+    Moderators see everything. ``rated`` says whether the user has a verdict on
+    the claim, when the caller knows; otherwise it is read.
+    (``selectors.visible_verdicts`` is the same rule as a query, for lists.)
+    """
+    if claim.status in DECIDED or is_moderator(user):
+        return True
+    if not user.is_authenticated:
+        return False
+    if rated is None:
+        rated = Verdict.objects.filter(claim_id=claim.pk, reviewer_id=user.pk).exists()
+    return rated

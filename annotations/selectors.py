@@ -4,12 +4,18 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import (
     Case,
     CharField,
     Count,
+    Exists,
     F,
     Func,
+    IntegerField,
+    Max,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -22,8 +28,8 @@ from django.db.models import (
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
-from . import names
-from .models import Article, Claim, Source, Speaker, SpeakerAlias, Verdict
+from . import names, permissions
+from .models import Article, Claim, Source, Speaker, SpeakerAlias, Status, Verdict
 from .shapes import CLAIM_FIELD_NAMES, CLAIM_FIELDS, iso_datetime
 
 _CLAIM_DATETIMES = tuple(f.name for f in CLAIM_FIELDS if f.is_datetime)
@@ -45,6 +51,7 @@ def articles_with_claim_counts() -> QuerySet[Article]:
 
 def claims_filtered(
     *,
+    needs_verdict_of: AbstractBaseUser | None = None,
     article_id: int | None = None,
     speaker_id: int | None = None,
     side: str | None = None,
@@ -55,7 +62,9 @@ def claims_filtered(
     """Return the claims matching every filter given, with their speaker and people joined.
 
     ``side`` is the speaker's; ``updated_since`` also finds claims whose sources
-    or verdicts changed (the services touch ``updated_at`` for those).
+    or verdicts changed (the services touch ``updated_at`` for those);
+    ``needs_verdict_of`` keeps the claims waiting for that user's verdict
+    (``waiting_for_verdict``).
     """
     filters = {
         "article_id": article_id,
@@ -65,9 +74,12 @@ def claims_filtered(
         "status": status,
         "updated_at__gte": updated_since,
     }
-    return Claim.objects.select_related("speaker__side", "created_by", "moderated_by").filter(
+    claims = Claim.objects.select_related("speaker__side", "created_by", "moderated_by").filter(
         **{lookup: value for lookup, value in filters.items() if value is not None}
     )
+    if needs_verdict_of is not None:
+        claims = claims.filter(waiting_for_verdict(needs_verdict_of))
+    return claims
 
 
 class UTCISOText(Func):
@@ -293,6 +305,79 @@ def sources_of_claim(claim_id: int) -> QuerySet[Source]:
 
 def verdicts_of_claim(claim_id: int) -> QuerySet[Verdict]:
     return Verdict.objects.filter(claim_id=claim_id).select_related("reviewer")
+
+
+# Blind review, the quorum and the queues ----------------------------------------------
+
+
+def visible_verdicts(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Verdict]:
+    """Return the verdicts the user may read, by ``permissions.verdicts_visible_to``'s rule.
+
+    All of them for a moderator; for anyone else, those on verified or rejected
+    claims and on the claims the user has rated.
+    """
+    verdicts = Verdict.objects.all()
+    if permissions.is_moderator(user):
+        return verdicts
+    if not user.is_authenticated:
+        return verdicts.none()
+    own = Verdict.objects.filter(claim_id=OuterRef("claim_id"), reviewer_id=user.pk)
+    return verdicts.filter(Q(claim__status__in=permissions.DECIDED) | Exists(own))
+
+
+def waiting_for_verdict(user: AbstractBaseUser) -> Q:
+    """Return the condition of a claim waiting for the user's verdict.
+
+    In review, not written by the user (unless the desk lets authors rate their
+    own claims), and not rated by them yet.
+    """
+    rated = Verdict.objects.filter(claim_id=OuterRef("pk"), reviewer_id=user.pk)
+    condition = Q(status=Status.IN_REVIEW) & ~Exists(rated)
+    if not settings.FACTCHECK_AUTHOR_MAY_RATE:
+        condition &= ~Q(created_by_id=user.pk)
+    return condition
+
+
+def claims_waiting_for(user: AbstractBaseUser) -> QuerySet[Claim]:
+    """Return the reviewer's queue: claims waiting for their verdict, oldest first.
+
+    Without the articles' texts: each carries ``article_opening``, the start of its
+    article's text, to name an untitled article as Article.display_title does.
+    """
+    return (
+        Claim.objects.filter(waiting_for_verdict(user))
+        .select_related("article", "created_by")
+        .defer("article__text")
+        .annotate(article_opening=Substr("article__text", 1, 300))
+        .order_by("created_at", "id")
+    )
+
+
+# Ratings this many points apart or more make a claim in review disputed.
+DISPUTED_SPREAD = 2
+
+
+def claims_with_spread(claims: QuerySet[Claim]) -> QuerySet[Claim]:
+    """Annotate each claim with ``spread`` and ``disputed``, for the moderators' queue.
+
+    ``spread``: how many points apart its highest and lowest ratings are (NULL
+    with fewer than two on the scale: Unverifiable has no number).
+    ``disputed``: 1 for a claim in review whose spread is DISPUTED_SPREAD or
+    more, else 0, so that disputed claims sort first.
+    """
+    number = Case(
+        *(When(verdicts__rating=rating, then=Value(n)) for rating, n in Verdict.SCALE.items()),
+        default=Value(None),
+        output_field=IntegerField(),
+    )
+    spread = Max(number) - Min(number)
+    return claims.annotate(spread=spread).annotate(
+        disputed=Case(
+            When(status=Status.IN_REVIEW, spread__gte=DISPUTED_SPREAD, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    )
 
 
 # The reviewers' pages ---------------------------------------------------------

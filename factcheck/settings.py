@@ -371,6 +371,19 @@ ARTICLE_IMPORT_CONNECT_TIMEOUT = envint("ARTICLE_IMPORT_CONNECT_TIMEOUT", "5")  
 ARTICLE_IMPORT_READ_TIMEOUT = envint("ARTICLE_IMPORT_READ_TIMEOUT", "20")  # seconds, in all
 ARTICLE_IMPORT_MAX_REDIRECTS = envint("ARTICLE_IMPORT_MAX_REDIRECTS", "3")
 
+# The rules of the desk (README, "Rules of the desk").
+# How many independent verdicts, from distinct reviewers, a claim needs before it can be verified.
+FACTCHECK_VERDICT_QUORUM = envint("FACTCHECK_VERDICT_QUORUM", "2")
+if FACTCHECK_VERDICT_QUORUM < 1:
+    raise ImproperlyConfigured("FACTCHECK_VERDICT_QUORUM must be 1 or more.")
+# Whether the reviewer who highlighted a claim may give a verdict on it.
+FACTCHECK_AUTHOR_MAY_RATE = envbool("FACTCHECK_AUTHOR_MAY_RATE", "false")
+# Whether a moderator may verify a claim by publishing their own verdict.
+FACTCHECK_MODERATOR_MAY_PUBLISH_OWN = envbool("FACTCHECK_MODERATOR_MAY_PUBLISH_OWN", "false")
+# Whether the public page and ClaimReview credit every reviewer who rated a claim, or only
+# the one whose verdict was published.
+FACTCHECK_CREDIT_ALL_REVIEWERS = envbool("FACTCHECK_CREDIT_ALL_REVIEWERS", "false")
+
 # Publishing verified claims.
 FACTCHECK_PUBLIC_PAGES = envbool("FACTCHECK_PUBLIC_PAGES", "true")
 FACTCHECK_PUBLIC_EXPORT = envbool("FACTCHECK_PUBLIC_EXPORT", "false")

@@ -1,7 +1,8 @@
 """Named actors shared by every test.
 
-alice and bob are reviewers, morgan is a moderator (staff, in the admin),
-charlie is an outsider: logged in, but in no group.
+alice and bob are reviewers, and dana a third one where a claim needs two reviewers
+besides its author; morgan is a moderator (staff, in the admin), charlie is an
+outsider: logged in, but in no group.
 """
 
 import os
@@ -95,6 +96,11 @@ def alice(db) -> User:
 @pytest.fixture
 def bob(db) -> User:
     return UserFactory(username="bob", groups=["Reviewers"])
+
+
+@pytest.fixture
+def dana(db) -> User:
+    return UserFactory(username="dana", groups=["Reviewers"])
 
 
 @pytest.fixture

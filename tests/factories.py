@@ -74,3 +74,14 @@ def give_verdict(claim: Claim, user: User, rating: str = Verdict.Rating.MOSTLY_T
     return services.verdict_give(
         claim=claim, user=user, rating=rating, rationale=f"{user.username} checked the record."
     )
+
+
+def verify(claim: Claim, *, moderator: User, verdict: Verdict) -> Claim:
+    """Publish ``verdict``, the moderator rating the claim too if the quorum needs one more.
+
+    The desk verifies a claim on two reviewers' verdicts (FACTCHECK_VERDICT_QUORUM).
+    """
+    given = Verdict.objects.filter(claim=claim)
+    if given.count() < 2 and not given.filter(reviewer=moderator).exists():
+        give_verdict(claim, moderator, verdict.rating)
+    return services.claim_verify(claim=claim, user=moderator, verdict=verdict)

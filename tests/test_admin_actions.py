@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.contrib.messages import get_messages
 from django.http import HttpResponse
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from annotations import services
@@ -57,8 +57,10 @@ def snapshot() -> list[tuple[Any, ...]]:
 
 
 @pytest.fixture
-def claims(alice: User, bob: User, article: Article, opposition: Speaker) -> list[Claim]:
-    """Two of alice's claims in review, each with bob's verdict; the second also alice's."""
+def claims(
+    alice: User, bob: User, dana: User, article: Article, opposition: Speaker
+) -> list[Claim]:
+    """Two of alice's claims in review, each with bob's and dana's verdicts: the quorum."""
     first = make_claim_in_review(
         user=alice,
         article=article,
@@ -68,8 +70,9 @@ def claims(alice: User, bob: User, article: Article, opposition: Speaker) -> lis
     )
     second = make_claim_in_review(user=alice, article=article, phrase="since June 2012")
     give_verdict(first, bob)
+    give_verdict(first, dana, Verdict.Rating.TRUE)
     give_verdict(second, bob, Verdict.Rating.FALSE)
-    give_verdict(second, alice, Verdict.Rating.MIXED)
+    give_verdict(second, dana, Verdict.Rating.MIXED)
     return [first, second]
 
 
@@ -95,14 +98,14 @@ def test_it_shows_the_verify_page_with_each_claims_verdicts(
         assert f'<input type="hidden" name="_selected_action" value="{claim.pk}">' in page
     assert "will see <mark>some 2250 people</mark>" in page
     assert "bob: Mostly true — bob checked the record." in page
-    assert "alice: Mixed — alice checked the record." in page
+    assert "dana: Mixed — dana checked the record." in page
     assert f'value="{verdict_choice(verdict(claims[1], bob))}"' in page
     assert page.count(f'value="{OWN_VERDICT}"') == 2
     assert snapshot() == before
 
 
 def test_it_verifies_with_an_existing_verdict(
-    client: Client, morgan: User, alice: User, bob: User, claims: list[Claim]
+    client: Client, morgan: User, dana: User, bob: User, claims: list[Claim]
 ) -> None:
     client.force_login(morgan)
     first, second = claims
@@ -112,12 +115,12 @@ def test_it_verifies_with_an_existing_verdict(
         claims,
         **{
             f"claim-{first.pk}-publish": verdict_choice(verdict(first, bob)),
-            f"claim-{second.pk}-publish": verdict_choice(verdict(second, alice)),
+            f"claim-{second.pk}-publish": verdict_choice(verdict(second, dana)),
         },
     )
     assert response.status_code == 302
     assert response["Location"] == changelist_url()
-    for claim, reviewer in ((first, bob), (second, alice)):
+    for claim, reviewer in ((first, bob), (second, dana)):
         claim.refresh_from_db()
         assert claim.status == Claim.Status.VERIFIED
         assert claim.published_verdict == verdict(claim, reviewer)
@@ -129,6 +132,51 @@ def test_it_verifies_with_an_existing_verdict(
     assert messages == ["Verified 2 claim(s)."]
 
 
+def test_by_default_it_refuses_to_publish_the_moderators_own_verdict(
+    client: Client, morgan: User, claims: list[Claim]
+) -> None:
+    client.force_login(morgan)
+    first = claims[0]
+    before = snapshot()
+    response = submit_action(
+        client,
+        "verify",
+        [first],
+        **{
+            f"claim-{first.pk}-publish": OWN_VERDICT,
+            f"claim-{first.pk}-rating": Verdict.Rating.MOSTLY_FALSE,
+            f"claim-{first.pk}-rationale": "The UN counted 1,400 people.",
+        },
+    )
+    assert response.status_code == 200  # the page again, with the rule beside the claim
+    assert row_errors(response, first)["__all__"] == [services.MODERATOR_MAY_NOT_PUBLISH_OWN]
+    assert snapshot() == before
+
+
+def test_it_refuses_a_claim_short_of_the_quorum_saying_how_many_more(
+    client: Client, morgan: User, bob: User, article: Article, claims: list[Claim]
+) -> None:
+    lone = make_claim_in_review(user=morgan, article=article, phrase="flashpoint city")
+    give_verdict(lone, bob)
+    client.force_login(morgan)
+    before = snapshot()
+    response = submit_action(
+        client,
+        "verify",
+        [claims[0], lone],
+        **{
+            f"claim-{claims[0].pk}-publish": verdict_choice(verdict(claims[0], bob)),
+            f"claim-{lone.pk}-publish": verdict_choice(verdict(lone, bob)),
+        },
+    )
+    assert response.status_code == 200
+    [message] = row_errors(response, lone)["__all__"]
+    assert "needs 2 independent verdicts" in message and "1 more is needed" in message
+    assert "__all__" not in row_errors(response, claims[0])
+    assert snapshot() == before  # all or nothing
+
+
+@override_settings(FACTCHECK_MODERATOR_MAY_PUBLISH_OWN=True)
 def test_it_verifies_with_its_own_verdict(
     client: Client, morgan: User, claims: list[Claim]
 ) -> None:
@@ -169,9 +217,7 @@ def test_it_writes_nothing_when_one_claim_is_not_in_review(
         selected,
         **{
             f"claim-{claims[0].pk}-publish": verdict_choice(verdict(claims[0], bob)),
-            f"claim-{claims[1].pk}-publish": OWN_VERDICT,
-            f"claim-{claims[1].pk}-rating": Verdict.Rating.FALSE,
-            f"claim-{claims[1].pk}-rationale": "Contradicted by the UN.",
+            f"claim-{claims[1].pk}-publish": verdict_choice(verdict(claims[1], bob)),
             # A draft is open, so morgan's verdict on it passes its check; nothing is written.
             f"claim-{draft.pk}-publish": OWN_VERDICT,
             f"claim-{draft.pk}-rating": Verdict.Rating.TRUE,
@@ -181,9 +227,9 @@ def test_it_writes_nothing_when_one_claim_is_not_in_review(
     assert response.status_code == 200
     assert snapshot() == before
     assert not Verdict.objects.filter(reviewer=morgan).exists()
-    assert row_errors(response, draft) == {
-        "__all__": ["Only claims in review can be verified; this claim is a draft."]
-    }
+    assert row_errors(response, draft)["__all__"][0] == (
+        "Only claims in review can be verified; this claim is a draft."
+    )
     assert row_errors(response, claims[0]) == {}
     assert row_errors(response, claims[1]) == {}
     page = response.content.decode()

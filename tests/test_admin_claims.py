@@ -15,7 +15,14 @@ from django.urls import reverse
 from annotations import services
 from annotations.models import Article, Claim, Speaker, Verdict
 
-from .factories import ArticleFactory, UserFactory, give_verdict, make_claim, make_claim_in_review
+from .factories import (
+    ArticleFactory,
+    UserFactory,
+    give_verdict,
+    make_claim,
+    make_claim_in_review,
+    verify,
+)
 
 PHRASE = "some 2250 people"
 
@@ -103,9 +110,9 @@ def test_the_desk_names_the_sites_icon(client: Client, morgan: User) -> None:
 
 
 def test_it_lists_the_quote_in_context_with_speaker_side_and_verdicts(
-    client: Client, morgan: User, alice: User, claim: Claim
+    client: Client, morgan: User, dana: User, claim: Claim
 ) -> None:
-    give_verdict(claim, alice, Verdict.Rating.FALSE)
+    give_verdict(claim, dana, Verdict.Rating.FALSE)
     client.force_login(morgan)
     response = client.get(changelist_url())
     assert response.status_code == 200
@@ -116,7 +123,7 @@ def test_it_lists_the_quote_in_context_with_speaker_side_and_verdicts(
     ) in page
     assert "Opposition sources" in page
     assert '<td class="field-speaker_side">Opposition</td>' in page
-    assert "bob: Mostly true<br>alice: False" in page
+    assert "bob: Mostly true<br>dana: False" in page
     assert "In review" in page
 
 
@@ -134,14 +141,14 @@ def test_it_escapes_the_text_around_the_quote(client: Client, morgan: User, alic
 def test_it_marks_the_published_verdict(
     client: Client, morgan: User, bob: User, claim: Claim
 ) -> None:
-    services.claim_verify(claim=claim, user=morgan, verdict=claim.verdicts.get(reviewer=bob))
+    verify(claim, moderator=morgan, verdict=claim.verdicts.get(reviewer=bob))
     client.force_login(morgan)
     page = client.get(changelist_url()).content.decode()
     assert "<strong>bob: Mostly true</strong>" in page
 
 
 def _claims(
-    count: int, *, alice: User, bob: User, article: Article, speakers: list[Speaker]
+    count: int, *, alice: User, bob: User, dana: User, article: Article, speakers: list[Speaker]
 ) -> None:
     for i in range(count):
         claim = make_claim_in_review(
@@ -152,7 +159,7 @@ def _claims(
             attribution=Claim.Attribution.REPORTED_SPEECH,
         )
         give_verdict(claim, bob)
-        give_verdict(claim, alice, Verdict.Rating.FALSE)
+        give_verdict(claim, dana, Verdict.Rating.FALSE)
 
 
 def test_the_changelist_query_count_does_not_grow_with_the_claims(
@@ -160,6 +167,7 @@ def test_the_changelist_query_count_does_not_grow_with_the_claims(
     morgan: User,
     alice: User,
     bob: User,
+    dana: User,
     article: Article,
     opposition: Speaker,
     regime: Speaker,
@@ -167,17 +175,17 @@ def test_the_changelist_query_count_does_not_grow_with_the_claims(
     services.speaker_update(speaker=opposition, user=None, aliases=["SOHR"])
     client.force_login(morgan)
     client.get(changelist_url())  # warm the caches (content types, permissions)
-    _claims(3, alice=alice, bob=bob, article=article, speakers=[opposition, regime])
+    _claims(3, alice=alice, bob=bob, dana=dana, article=article, speakers=[opposition, regime])
     with CaptureQueriesContext(connection) as few:
         response = client.get(changelist_url())
     assert len(response.context["cl"].result_list) == 3
 
-    _claims(27, alice=alice, bob=bob, article=article, speakers=[opposition, regime])
+    _claims(27, alice=alice, bob=bob, dana=dana, article=article, speakers=[opposition, regime])
     with CaptureQueriesContext(connection) as many:
         response = client.get(changelist_url())
     assert len(response.context["cl"].result_list) == 30
     page = response.content.decode()
-    assert page.count("bob: Mostly true<br>alice: False") == 30
+    assert page.count("bob: Mostly true<br>dana: False") == 30
     assert page.count('<td class="field-speaker_side">Government</td>') == 1 + 13
     assert len(many.captured_queries) == len(few.captured_queries)
 
@@ -212,7 +220,13 @@ def test_it_searches_restatements_and_speaker_names(
 
 
 def test_it_filters_by_side_kind_attribution_status_and_verdict_rating(
-    client: Client, morgan: User, alice: User, article: Article, claim: Claim, regime: Speaker
+    client: Client,
+    morgan: User,
+    alice: User,
+    dana: User,
+    article: Article,
+    claim: Claim,
+    regime: Speaker,
 ) -> None:
     other = make_claim(
         user=alice,
@@ -222,7 +236,7 @@ def test_it_filters_by_side_kind_attribution_status_and_verdict_rating(
         attribution=Claim.Attribution.DIRECT_QUOTE,
         kind=Claim.Kind.CHARACTERISATION,
     )
-    give_verdict(other, alice, Verdict.Rating.FALSE)
+    give_verdict(other, dana, Verdict.Rating.FALSE)
     client.force_login(morgan)
     filters = {
         "speaker__side__exact": ("government", other),
@@ -433,7 +447,7 @@ def test_it_reports_an_edit_that_lost_a_race(
 def test_it_shows_a_verified_claim_read_only(
     client: Client, morgan: User, bob: User, claim: Claim
 ) -> None:
-    services.claim_verify(claim=claim, user=morgan, verdict=claim.verdicts.get(reviewer=bob))
+    verify(claim, moderator=morgan, verdict=claim.verdicts.get(reviewer=bob))
     client.force_login(morgan)
     response = client.get(change_url(claim))
     assert response.status_code == 200
@@ -495,7 +509,7 @@ def changes_shown(response: HttpResponse) -> list[dict[str, str]]:
 def test_the_history_names_statuses_and_people_and_shows_nothing_as_a_dash(
     client: Client, morgan: User, bob: User, claim: Claim
 ) -> None:
-    services.claim_verify(claim=claim, user=morgan, verdict=claim.verdicts.get(reviewer=bob))
+    verify(claim, moderator=morgan, verdict=claim.verdicts.get(reviewer=bob))
     services.claim_reopen(claim=claim, user=morgan, reason="The UN revised its count.")
     client.force_login(morgan)
     response = client.get(history_url(claim))

@@ -300,11 +300,11 @@ def test_the_desk_only_looks_at_verdicts_and_sources(
 
 
 def test_it_searches_and_filters_verdicts(
-    client: Client, morgan: User, alice: User, claim: Claim
+    client: Client, morgan: User, dana: User, claim: Claim
 ) -> None:
-    give_verdict(claim, alice, Verdict.Rating.FALSE)
+    give_verdict(claim, dana, Verdict.Rating.FALSE)
     client.force_login(morgan)
     response = client.get(url("verdict_changelist"), {"rating__exact": "false"})
-    assert [v.reviewer for v in response.context["cl"].result_list] == [alice]
+    assert [v.reviewer for v in response.context["cl"].result_list] == [dana]
     response = client.get(url("verdict_changelist"), {"q": "bob checked"})
     assert [v.rating for v in response.context["cl"].result_list] == ["mostly_true"]

@@ -26,7 +26,7 @@ from rest_framework.authtoken.models import Token
 from annotations import services
 from annotations.models import Article, Claim, Speaker
 
-from .factories import UserFactory, give_verdict, make_claim, make_claim_in_review
+from .factories import UserFactory, give_verdict, make_claim, make_claim_in_review, verify
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -94,7 +94,7 @@ def _fill_the_desk() -> None:
         attribution=Claim.Attribution.DIRECT_QUOTE,
     )
     services.source_add(claim=verified, user=bob, url="https://example.org/un", stance="supports")
-    services.claim_verify(claim=verified, user=morgan, verdict=give_verdict(verified, bob))
+    verify(verified, moderator=morgan, verdict=give_verdict(verified, bob))
     rejected = make_claim_in_review(user=bob, article=article, phrase="fewer than 1,500 civilians")
     services.claim_reject(claim=rejected, user=morgan, reason="Not checkable.")
     draft = make_claim(user=alice, article=article, phrase="Opposition sources")

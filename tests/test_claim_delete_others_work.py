@@ -5,7 +5,7 @@ from collections.abc import Callable
 import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -64,6 +64,7 @@ def test_the_api_refuses_it_with_403_saying_a_moderator_can_withdraw_it(
     assert draft.verdicts.get().reviewer == bob
 
 
+@override_settings(FACTCHECK_AUTHOR_MAY_RATE=True)  # so that the author has a verdict of their own
 def test_the_author_may_still_delete_a_draft_with_only_their_own_work(
     alice: User, draft: Claim
 ) -> None:

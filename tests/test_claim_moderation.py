@@ -2,12 +2,13 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import override_settings
 from django.utils import timezone
 
 from annotations import services
 from annotations.models import Claim, Source, Verdict
 
-from .factories import give_verdict, make_claim, make_claim_in_review
+from .factories import give_verdict, make_claim, make_claim_in_review, verify
 
 PHRASE = "some 2250 people"
 
@@ -20,7 +21,7 @@ def in_review(alice, article) -> Claim:
 @pytest.fixture
 def verified(in_review, bob, morgan) -> Claim:
     verdict = give_verdict(in_review, bob)
-    return services.claim_verify(claim=in_review, user=morgan, verdict=verdict)
+    return verify(in_review, moderator=morgan, verdict=verdict)
 
 
 @pytest.fixture
@@ -86,6 +87,7 @@ def test_delete_removes_a_draft(alice, article):
     assert not Claim.objects.filter(pk=claim.pk).exists()
 
 
+@override_settings(FACTCHECK_AUTHOR_MAY_RATE=True)  # the author's own verdict
 def test_delete_removes_the_drafts_sources_and_verdicts(alice, article):
     # Only the author's own: others' work keeps a draft from deletion (test_claim_delete_others).
     claim = make_claim(user=alice, article=article, phrase=PHRASE)
@@ -108,6 +110,7 @@ def test_delete_records_who_deleted_in_the_history(alice, article):
     assert deletion.history_change_reason is None
 
 
+@override_settings(FACTCHECK_AUTHOR_MAY_RATE=True)  # the author's own verdict
 def test_delete_records_its_sources_and_verdicts_as_deleted_with_the_claim(alice, article):
     claim = make_claim(user=alice, article=article, phrase=PHRASE)
     source = services.source_add(
@@ -139,7 +142,7 @@ def test_verify_publishes_the_verdict_and_records_the_moderator(bob, morgan, in_
     verdict = give_verdict(in_review, bob, rating=Verdict.Rating.MOSTLY_FALSE)
     before = timezone.now()
 
-    services.claim_verify(claim=in_review, user=morgan, verdict=verdict)
+    verify(in_review, moderator=morgan, verdict=verdict)
 
     in_review.refresh_from_db()
     assert in_review.status == Claim.Status.VERIFIED
@@ -149,11 +152,11 @@ def test_verify_publishes_the_verdict_and_records_the_moderator(bob, morgan, in_
     assert in_review.version == 2
 
 
-def test_verify_publishes_the_chosen_one_of_several_verdicts(alice, bob, morgan, in_review):
-    give_verdict(in_review, alice, rating=Verdict.Rating.TRUE)
+def test_verify_publishes_the_chosen_one_of_several_verdicts(dana, bob, morgan, in_review):
+    give_verdict(in_review, dana, rating=Verdict.Rating.TRUE)
     chosen = give_verdict(in_review, bob, rating=Verdict.Rating.MIXED)
 
-    services.claim_verify(claim=in_review, user=morgan, verdict=chosen)
+    verify(in_review, moderator=morgan, verdict=chosen)
 
     in_review.refresh_from_db()
     assert in_review.published_verdict == chosen
@@ -162,7 +165,7 @@ def test_verify_publishes_the_chosen_one_of_several_verdicts(alice, bob, morgan,
 def test_verify_records_the_moderator_and_reason_in_the_history(bob, morgan, in_review):
     verdict = give_verdict(in_review, bob, rating=Verdict.Rating.MOSTLY_FALSE)
 
-    services.claim_verify(claim=in_review, user=morgan, verdict=verdict)
+    verify(in_review, moderator=morgan, verdict=verdict)
 
     latest = in_review.history.first()
     assert latest.history_user == morgan
@@ -317,9 +320,11 @@ def test_reopen_refuses_an_open_claim(morgan, in_review):
 # In bulk -------------------------------------------------------------------
 
 
-def test_claims_verify_verifies_every_claim(alice, bob, morgan, article, in_review):
+def test_claims_verify_verifies_every_claim(alice, bob, dana, morgan, article, in_review):
     other = make_claim_in_review(user=alice, article=article, phrase="mostly fighters")
     decisions = [(in_review, give_verdict(in_review, bob)), (other, give_verdict(other, bob))]
+    for claim, _ in decisions:
+        give_verdict(claim, dana)  # the quorum of two
 
     result = services.claims_verify(user=morgan, decisions=decisions)
 
@@ -336,6 +341,7 @@ def test_claims_verify_verifies_every_claim(alice, bob, morgan, article, in_revi
 def test_claims_verify_verifies_none_when_one_is_refused(alice, bob, morgan, article, in_review):
     draft = make_claim(user=alice, article=article, phrase="mostly fighters")
     decisions = [(in_review, give_verdict(in_review, bob)), (draft, give_verdict(draft, bob))]
+    give_verdict(in_review, morgan)  # the quorum of two: only the draft is refused
 
     with pytest.raises(ValidationError) as exc:
         services.claims_verify(user=morgan, decisions=decisions)
@@ -391,12 +397,16 @@ def test_claims_reopen_sends_every_claim_back_or_none(alice, morgan, article, ve
 # Checking without writing ------------------------------------------------------
 
 
-def test_check_verify_refuses_what_claim_verify_refuses(alice, bob, morgan, article, in_review):
+def test_check_verify_refuses_what_claim_verify_refuses(
+    alice, bob, dana, morgan, article, in_review
+):
     verdict = give_verdict(in_review, bob)
+    give_verdict(in_review, dana)
     draft = make_claim(user=alice, article=article, phrase="mostly fighters")
 
     services.check_verify(claim=in_review, user=morgan, verdict=verdict)
-    services.check_verify(claim=in_review, user=morgan, verdict=None)
+    with override_settings(FACTCHECK_MODERATOR_MAY_PUBLISH_OWN=True):
+        services.check_verify(claim=in_review, user=morgan, verdict=None)
     with pytest.raises(PermissionDenied):
         services.check_verify(claim=in_review, user=bob, verdict=verdict)
     with pytest.raises(ValidationError) as exc:

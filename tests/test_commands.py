@@ -5,9 +5,11 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import authenticate
+from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.http import HttpRequest
 
+from annotations import selectors
 from annotations.models import Article, Claim
 
 
@@ -47,6 +49,29 @@ def test_setup_demo_can_run_again_without_duplicating(db, debug) -> None:
     output = _run("setup_demo")
     assert "already loaded" in output
     assert Article.objects.count() == 1
+    assert Claim.objects.count() == 3
+
+
+def test_the_second_demo_reviewer_can_rate_the_demo_claims(db, debug) -> None:
+    output = _run("setup_demo", password="s3cret-demo")
+    assert "demo-reviewer-2 / s3cret-demo" in output
+    second = authenticate(HttpRequest(), username="demo-reviewer-2", password="s3cret-demo")
+    assert second is not None and not second.is_staff
+    # The demo reviewer wrote the three claims, so may not rate them: the second one may.
+    assert [c.pk for c in selectors.claims_waiting_for(second)] == sorted(
+        Claim.objects.values_list("pk", flat=True)
+    )
+    first = User.objects.get(username="demo-reviewer")
+    assert not selectors.claims_waiting_for(first).exists()
+
+
+def test_setup_demo_adds_the_second_reviewer_to_an_older_demo(db, debug) -> None:
+    _run("setup_demo")
+    User.objects.filter(username="demo-reviewer-2").delete()
+    _run("setup_demo", password="again")
+    second = authenticate(HttpRequest(), username="demo-reviewer-2", password="again")
+    assert second is not None
+    assert second.groups.filter(name="Reviewers").exists()
     assert Claim.objects.count() == 3
 
 

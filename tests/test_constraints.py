@@ -4,10 +4,10 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from annotations import names, services
+from annotations import names
 from annotations.models import Claim, Source, Speaker, SpeakerAlias, Verdict
 
-from .factories import give_verdict, make_claim, make_claim_in_review
+from .factories import give_verdict, make_claim, make_claim_in_review, verify
 
 
 @pytest.fixture
@@ -75,7 +75,7 @@ def test_a_rejected_claim_without_who_or_when_is_refused(claim, morgan):
 @pytest.mark.parametrize("missing", ["moderated_at", "moderated_by"])
 def test_a_verified_claim_without_who_or_when_is_refused(alice, bob, morgan, article, missing):
     claim = make_claim_in_review(user=alice, article=article, phrase="mostly fighters")
-    services.claim_verify(claim=claim, user=morgan, verdict=give_verdict(claim, bob))
+    verify(claim, moderator=morgan, verdict=give_verdict(claim, bob))
 
     refused(Claim, claim.pk, **{missing: None})
 

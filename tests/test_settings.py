@@ -179,3 +179,25 @@ def test_a_negative_cache_age_refuses_to_start() -> None:
     assert "FACTCHECK_PUBLIC_MAX_AGE and FACTCHECK_PUBLIC_S_MAXAGE must be 0 or more" in (
         result.stderr
     )
+
+
+def test_the_verdict_quorum_must_be_one_or_more() -> None:
+    result = _manage("check", DEBUG="true", FACTCHECK_VERDICT_QUORUM="0")
+    assert result.returncode != 0
+    assert "FACTCHECK_VERDICT_QUORUM must be 1 or more" in result.stderr
+
+
+def test_the_rules_of_the_desk_read_their_settings() -> None:
+    shown = _manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; print(s.FACTCHECK_VERDICT_QUORUM, "
+        "s.FACTCHECK_AUTHOR_MAY_RATE, s.FACTCHECK_MODERATOR_MAY_PUBLISH_OWN, "
+        "s.FACTCHECK_CREDIT_ALL_REVIEWERS)",
+        DEBUG="true",
+        FACTCHECK_VERDICT_QUORUM="3",
+        FACTCHECK_AUTHOR_MAY_RATE="true",
+        FACTCHECK_MODERATOR_MAY_PUBLISH_OWN="yes",
+        FACTCHECK_CREDIT_ALL_REVIEWERS="on",
+    )
+    assert shown.stdout.split()[-4:] == ["3", "True", "True", "True"], shown.stderr

@@ -32,12 +32,12 @@ def _fill(loader: MigrationLoader) -> RunPython:
     return operation
 
 
-def test_the_fill_counts_each_claims_verdicts(alice: User, bob: User, article) -> None:
+def test_the_fill_counts_each_claims_verdicts(alice: User, bob: User, dana: User, article) -> None:
     none = make_claim(user=alice, article=article, phrase="2250")
     one = make_claim_in_review(user=alice, article=article, phrase="Old City")
     two = make_claim_in_review(user=alice, article=article, phrase="Homs")
     give_verdict(one, bob)
-    give_verdict(two, alice)
+    give_verdict(two, dana)
     give_verdict(two, bob)
     # As the rows stood before the column was kept: every count at its default.
     Claim.objects.update(verdict_count=0)

@@ -119,7 +119,7 @@ def test_the_page_hands_its_script_each_claim_as_the_api_gives_it(
 
 
 def test_the_page_counts_each_claims_verdicts_and_names_its_speaker(
-    client: Client, alice: User, bob: User, article: Article, opposition: Speaker
+    client: Client, alice: User, bob: User, dana: User, article: Article, opposition: Speaker
 ) -> None:
     claim = make_claim_in_review(
         user=alice,
@@ -128,7 +128,7 @@ def test_the_page_counts_each_claims_verdicts_and_names_its_speaker(
         speaker=opposition,
         attribution=Claim.Attribution.REPORTED_SPEECH,
     )
-    services.verdict_give(claim=claim, user=alice, rating="true", rationale="Counted.")
+    services.verdict_give(claim=claim, user=dana, rating="true", rationale="Counted.")
     services.verdict_give(claim=claim, user=bob, rating="mixed", rationale="Roughly.")
     client.force_login(bob)
 

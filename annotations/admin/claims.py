@@ -2,8 +2,10 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.contrib.admin.views.main import ORDER_VAR, ChangeList
+from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -56,7 +58,36 @@ class VerdictInline(ReadOnlyInline):
     verbose_name_plural = "verdicts (reviewers give them on the claim's page)"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Verdict]:
-        return super().get_queryset(request).select_related("reviewer")
+        # Blind review: a reviewer on the desk sees the verdicts of claims they rated.
+        return selectors.visible_verdicts(request.user).select_related("reviewer")
+
+
+class DisputedFilter(admin.SimpleListFilter):
+    title = "dispute"
+    parameter_name = "disputed"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [
+            ("yes", f"Disputed: ratings {selectors.DISPUTED_SPREAD}+ points apart"),
+            ("no", "Not disputed"),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Claim]) -> QuerySet[Claim]:
+        if self.value() == "yes":
+            return queryset.filter(disputed=1)
+        if self.value() == "no":
+            return queryset.filter(disputed=0)
+        return queryset
+
+
+class QueueChangeList(ChangeList):
+    """The moderators' queue: disputed claims first, unless a column's order was chosen."""
+
+    def get_ordering(self, request: HttpRequest, queryset: QuerySet[Claim]) -> list[Any]:
+        ordering = super().get_ordering(request, queryset)
+        if ORDER_VAR in self.params:
+            return ordering
+        return ["-disputed", *ordering]
 
 
 class SourceInline(ReadOnlyInline):
@@ -87,10 +118,13 @@ class ClaimAdmin(DeskAdmin):
         "kind",
         "status",
         "verdict_list",
+        "quorum",
+        "spread_shown",
     )
     list_display_links = ("in_context",)
     list_filter = (
         "status",
+        DisputedFilter,
         "kind",
         "attribution",
         ("verdicts__rating", titled(admin.ChoicesFieldListFilter, "verdict rating")),
@@ -109,7 +143,30 @@ class ClaimAdmin(DeskAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Claim]:
         # The selector's joins and prefetches; the changelist keeps them as they are.
-        return selectors.claims_with_context()
+        return selectors.claims_with_spread(selectors.claims_with_context())
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return QueueChangeList
+
+    def get_list_display(self, request: HttpRequest) -> tuple[str, ...]:
+        if permissions.is_moderator(request.user):
+            return self.list_display
+        # Blind review: a reviewer on the desk sees how many verdicts, not what they say.
+        return tuple(
+            "verdict_count" if name == "verdict_list" else name
+            for name in self.list_display
+            if name != "spread_shown"
+        )
+
+    def get_list_filter(self, request: HttpRequest) -> tuple[Any, ...]:
+        if permissions.is_moderator(request.user):
+            return self.list_filter
+        hidden = ("verdicts__rating",)
+        return tuple(
+            f
+            for f in self.list_filter
+            if f is not DisputedFilter and not (isinstance(f, tuple) and f[0] in hidden)
+        )
 
     def get_fieldsets(self, request: HttpRequest, obj: Claim | None = None) -> list[Any]:
         claim_fields: list[Any] = list(CLAIM_LAYOUT["Claim"])
@@ -170,6 +227,24 @@ class ClaimAdmin(DeskAdmin):
             else "none yet"
         )
 
+    @admin.display(description="quorum", boolean=True)
+    def quorum(self, claim: Claim) -> bool | None:
+        """Whether a claim in review has the verdicts it needs to be verified."""
+        if claim.status != Claim.Status.IN_REVIEW:
+            return None
+        return claim.verdict_count >= settings.FACTCHECK_VERDICT_QUORUM
+
+    @admin.display(description="spread", ordering=F("spread").desc(nulls_last=True))
+    def spread_shown(self, claim: Claim) -> SafeString | str:
+        """How many points apart the ratings are; “disputed” when far enough apart."""
+        if claim.spread is None:
+            return "—"
+        if claim.disputed:
+            return format_html(
+                '<strong class="disputed">{} · disputed</strong>', _points(claim.spread)
+            )
+        return _points(claim.spread)
+
     @admin.action(description="Verify, publishing a verdict…", permissions=["moderate"])
     def verify(self, request: HttpRequest, queryset: QuerySet[Claim]) -> HttpResponse | None:
         return VERIFY.run(self, request, queryset)
@@ -181,3 +256,7 @@ class ClaimAdmin(DeskAdmin):
     @admin.action(description="Send back to review, with a reason…", permissions=["moderate"])
     def reopen(self, request: HttpRequest, queryset: QuerySet[Claim]) -> HttpResponse | None:
         return REOPEN.run(self, request, queryset)
+
+
+def _points(spread: int) -> str:
+    return f"{spread} point{'' if spread == 1 else 's'}"

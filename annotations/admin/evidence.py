@@ -1,7 +1,10 @@
 """Verdicts and sources on the desk: reviewers write them on their own pages; the desk looks."""
 
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
+from .. import selectors
 from ..models import Source, Verdict
 from .base import ReadOnlyDeskAdmin
 
@@ -14,6 +17,11 @@ class VerdictAdmin(ReadOnlyDeskAdmin):
     list_select_related = ("claim", "reviewer")
     date_hierarchy = "updated_at"
     ordering = ("-updated_at", "-id")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Verdict]:
+        # Blind review: a reviewer on the desk sees the verdicts of the claims they rated,
+        # and of those verified or rejected; moderators see all.
+        return selectors.visible_verdicts(request.user)
 
     @admin.display(description="published", boolean=True)
     def is_published(self, verdict: Verdict) -> bool:

@@ -161,6 +161,8 @@ class ClaimViewSet(DeskViewSet):
 
     def list(self, request: Request) -> Response:
         filters = self.valid_input(ClaimFilterInput, request.query_params)
+        if filters.pop("needs_my_verdict"):
+            filters["needs_verdict_of"] = request.user
         rows = self.paginate_queryset(selectors.claim_rows_filtered(**filters))
         return self.get_paginated_response(selectors.claim_dicts(rows))
 

@@ -9,7 +9,7 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from annotations import selectors, services
+from annotations import permissions, selectors, services
 from annotations.models import Claim, Source, Verdict
 
 from .base import DeskViewSet
@@ -92,13 +92,23 @@ class SourceViewSet(ClaimChildViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+BLIND = (
+    "Reviews are blind: a claim in review shows its verdicts only to moderators and to "
+    "reviewers who gave their own. Until then a reviewer gets 403 here and sees the "
+    "number of verdicts in the claim's `verdict_count`."
+)
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="List a claim's verdicts",
+        description=BLIND,
         responses={200: VerdictOutput(many=True), **error_answers(400, 404)},
     ),
     retrieve=extend_schema(
-        summary="Read a verdict", responses={200: VerdictOutput, **error_answers(404)}
+        summary="Read a verdict",
+        description=BLIND,
+        responses={200: VerdictOutput, **error_answers(404)},
     ),
     create=extend_schema(
         summary="Give your verdict on an open claim, or replace the one you gave",
@@ -127,6 +137,26 @@ class VerdictViewSet(ClaimChildViewSet):
 
     def get_queryset(self) -> QuerySet[Verdict]:
         return selectors.verdicts_of_claim(self.kwargs["claim_id"])
+
+    def require_sight(self, claim: Claim) -> None:
+        """Refuse a reviewer who may not read the claim's verdicts yet, saying how many it has."""
+        if not permissions.verdicts_visible_to(self.request.user, claim):
+            count = claim.verdict_count
+            raise PermissionDenied(
+                f"Reviews are blind: give your own verdict on this claim to see the others' "
+                f"({count} so far). Moderators, and everyone once the claim is verified or "
+                "rejected, see them all."
+            )
+
+    def list(self, request: Request, claim_id: int) -> Response:
+        self.require_sight(self.get_claim())
+        return self.page(self.get_queryset(), self.output_serializer)
+
+    def retrieve(self, request: Request, claim_id: int, pk: int) -> Response:
+        verdict: Verdict = self.get_object()
+        if verdict.reviewer_id != request.user.pk:
+            self.require_sight(verdict.claim)
+        return Response(self.output_serializer(verdict).data)
 
     def create(self, request: Request, claim_id: int) -> Response:
         claim = self.get_claim()

@@ -420,6 +420,12 @@ class ClaimFilterInput(serializers.Serializer):
         help_text="Only claims changed at or after this time (ISO 8601), their sources and "
         "verdicts included.",
     )
+    needs_my_verdict = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="true: only the claims waiting for your verdict (in review, not yours, not "
+        "rated by you yet), oldest first.",
+    )
 
 
 class FieldsDeclaredOnce(serializers.Serializer):

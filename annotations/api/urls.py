@@ -7,6 +7,7 @@ factcheck/urls.py routes before this module.
 from django.urls import include, path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView
 
+from .agreement import AgreementView
 from .articles import ArticleImportViewSet, ArticleViewSet
 from .claims import ClaimViewSet
 from .docs import ApiRoot, DocsView
@@ -90,6 +91,7 @@ urlpatterns = [
         VerdictViewSet.as_view({"get": "retrieve", "patch": "partial_update"}),
         name="api-verdict-detail",
     ),
+    path("agreement/", AgreementView.as_view(), name="api-agreement"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),
     # The browsable API's log-in and log-out links.

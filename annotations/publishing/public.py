@@ -21,6 +21,7 @@ from ..models import Claim, Verdict, title_from_opening
 from .caching import page_context_for, page_etag, page_last_modified, public_cache
 from .claimreview import claim_review
 from .context import ExportContext
+from .credits import credit_contributors, other_reviewers
 from .reader import published
 from .records import ExportClaim
 
@@ -106,6 +107,8 @@ def claim_page(request: HttpRequest, pk: int) -> HttpResponse:
     # The same light record the export reads, so that both publish the same ClaimReview.
     record = ExportClaim.from_model(claim)
     review = claim_review(record, ExportContext.for_request(request))
+    others = other_reviewers(claim)  # none unless FACTCHECK_CREDIT_ALL_REVIEWERS
+    credit_contributors(review, others)
     context = {
         "claim": claim,
         "article": claim.article,
@@ -114,6 +117,7 @@ def claim_page(request: HttpRequest, pk: int) -> HttpResponse:
         "speaker": claim.speaker,
         "verdict": verdict,
         "reviewer_name": record.reviewer.name,
+        "other_reviewers": others,
         "sources": claim.sources.all(),
         "passage": _passage(claim),
         "canonical_url": review["url"],

@@ -41,6 +41,7 @@ from .claims import (
 )
 from .common import StaleVersion, lock_claim, text_sha256
 from .evidence import (
+    AUTHOR_MAY_NOT_RATE,
     SOURCE_FIELDS,
     check_verdict,
     source_add,
@@ -49,6 +50,7 @@ from .evidence import (
     verdict_give,
 )
 from .moderation import (
+    MODERATOR_MAY_NOT_PUBLISH_OWN,
     REJECT_REASON_NEEDED,
     REOPEN_REASON_NEEDED,
     WITHDRAW_REASON_NEEDED,
@@ -63,6 +65,7 @@ from .moderation import (
     claims_reject,
     claims_reopen,
     claims_verify,
+    quorum_shortfall,
 )
 from .speakers import (
     SPEAKER_FIELDS,
@@ -77,10 +80,12 @@ from .speakers import (
 
 __all__ = [
     "ARTICLE_FIELDS",
+    "AUTHOR_MAY_NOT_RATE",
     "CLAIM_FIELDS",
     "CLAIM_SPAN_FIELDS",
     "IMPORT_OVERRIDES",
     "MAX_OFFSET",
+    "MODERATOR_MAY_NOT_PUBLISH_OWN",
     "REJECT_REASON_NEEDED",
     "REOPEN_REASON_NEEDED",
     "RESTATEMENT_NEEDED",
@@ -117,6 +122,7 @@ __all__ = [
     "claims_reopen",
     "claims_verify",
     "lock_claim",
+    "quorum_shortfall",
     "source_add",
     "source_remove",
     "source_update",

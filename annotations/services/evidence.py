@@ -3,6 +3,7 @@
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -112,6 +113,12 @@ def source_remove(*, source: Source, user: AbstractBaseUser) -> None:
 
 # Verdicts ------------------------------------------------------------------
 
+# The rule FACTCHECK_AUTHOR_MAY_RATE sets (off by default).
+AUTHOR_MAY_NOT_RATE = (
+    "Rule of the desk: a claim's author may not rate it. Another reviewer gives the verdicts "
+    "on the claims you highlighted."
+)
+
 
 def check_verdict(
     *, claim: Claim, user: AbstractBaseUser, rating: str, rationale: str
@@ -127,6 +134,8 @@ def check_verdict(
         if claim.is_open
         else f"This claim is {claim.get_status_display().lower()}: its verdicts are closed.",
     )
+    if claim.created_by_id == user.pk and not settings.FACTCHECK_AUTHOR_MAY_RATE:
+        raise ValidationError({"reviewer": AUTHOR_MAY_NOT_RATE})
     errors: dict[str, Any] = {}
     check_choice(errors, "rating", rating, Verdict.Rating, "rating")
     if not rationale.strip():

@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -28,6 +29,47 @@ def check_verify(*, claim: Claim, user: AbstractBaseUser, verdict: Verdict | Non
         raise ValidationError(
             {"verdict": "The verdict to publish must be one given on this claim."}
         )
+    own = verdict is None or verdict.reviewer_id == user.pk
+    errors: dict[str, str] = {}
+    if own and not settings.FACTCHECK_MODERATOR_MAY_PUBLISH_OWN:
+        errors["verdict"] = MODERATOR_MAY_NOT_PUBLISH_OWN
+    # One verdict per reviewer per claim (a database constraint): these are distinct
+    # reviewers. A verdict about to be given adds one, unless it replaces the moderator's.
+    reviewers = set(Verdict.objects.filter(claim=claim).values_list("reviewer_id", flat=True))
+    adding = verdict is None and user.pk not in reviewers
+    if message := quorum_shortfall(len(reviewers), adding=adding):
+        errors["quorum"] = message
+    raise_errors(errors)
+
+
+# The rule FACTCHECK_MODERATOR_MAY_PUBLISH_OWN sets (off by default).
+MODERATOR_MAY_NOT_PUBLISH_OWN = (
+    "Rule of the desk: a moderator may not publish their own verdict. Publish another "
+    "reviewer's verdict, or leave the claim to another moderator."
+)
+
+
+def quorum_shortfall(verdicts: int, *, adding: bool = False) -> str:
+    """Return why a claim with this many verdicts may not be verified yet; "" if it may.
+
+    The rule FACTCHECK_VERDICT_QUORUM sets: independent verdicts, from distinct
+    reviewers. ``adding``: the moderator's own verdict is about to be given too.
+    """
+    quorum = settings.FACTCHECK_VERDICT_QUORUM
+    total = verdicts + adding
+    if total >= quorum:
+        return ""
+    missing = quorum - total
+    has = f"{verdicts} ({total} with yours)" if adding else str(verdicts)
+    return (
+        f"Rule of the desk: a claim needs {quorum} independent verdict{pluralize(quorum)} "
+        f"from different reviewers before it is verified; it has {has}, so "
+        f"{missing} more {'is' if missing == 1 else 'are'} needed."
+    )
+
+
+def pluralize(count: int) -> str:
+    return "" if count == 1 else "s"
 
 
 def _require_reason(reason: str, message: str) -> None:

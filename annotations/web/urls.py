@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import agreement, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,4 +15,6 @@ urlpatterns = [
     path("claims/<int:pk>/", views.claim_panel, name="claim_panel"),
     # The colours of the desk's sides, from their table (CSP allows no inline style).
     path("sides.css", views.sides_css, name="sides_css"),
+    # Moderators: how often the reviewers agree, with a plot over time.
+    path("agreement/", agreement.agreement_page, name="agreement"),
 ]

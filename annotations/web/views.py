@@ -10,6 +10,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -29,6 +30,8 @@ NOT_ON_THE_DESK = (
     "Your account is not on the desk yet: ask an editor to add you to the Reviewers group."
 )
 ARTICLES_PER_PAGE = 25
+# The reviewer's queue on the article list shows the oldest this many; the API gives them all.
+WAITING_SHOWN = 10
 # The article's own voice has no speaker, hence no side; the page colours it apart.
 AUTHOR_SIDE = "author"
 SPEAKER_FIELDS = ("id", "name", "kind", "side", "role")  # side: its slug
@@ -117,8 +120,20 @@ def home(request: HttpRequest) -> HttpResponse:
     # The untitled are named as Article.display_title names them, from the
     # opening of their text (the list does not load whole texts).
     articles = [(a, a.title or title_from_opening(a.opening)) for a in page.object_list]
+    waiting = selectors.claims_waiting_for(request.user)
     return render(
-        request, "annotations/home.html", {"page": page, "articles": articles, "search": search}
+        request,
+        "annotations/home.html",
+        {
+            "page": page,
+            "articles": articles,
+            "search": search,
+            "waiting": [
+                (claim, claim.article.title or title_from_opening(claim.article_opening))
+                for claim in waiting[:WAITING_SHOWN]
+            ],
+            "waiting_count": waiting.count(),
+        },
     )
 
 
@@ -204,6 +219,9 @@ def claim_panel(request: HttpRequest, pk: int) -> HttpResponse:
     verdicts = list(selectors.verdicts_of_claim(claim.pk).order_by("created_at", "id"))
     own = next((v for v in verdicts if v.reviewer_id == user.pk), None)
     published = next((v for v in verdicts if v.pk == claim.published_verdict_id), None)
+    # Blind review: until the user has rated it, the claim shows how many verdicts it has.
+    sighted = permissions.verdicts_visible_to(user, claim, rated=own is not None)
+    author_barred = claim.created_by_id == user.pk and not settings.FACTCHECK_AUTHOR_MAY_RATE
     can_edit = permissions.can_edit_claim(user, claim)
     edit_form = None
     if can_edit:
@@ -232,7 +250,9 @@ def claim_panel(request: HttpRequest, pk: int) -> HttpResponse:
             "claim": claim,
             "sources": sources,
             "removable": removable,
-            "verdicts": verdicts,
+            "verdicts": verdicts if sighted else [],
+            "verdicts_hidden": not sighted,
+            "verdict_count": len(verdicts),
             "own_verdict": own,
             "published": published,
             "edit_form": edit_form,
@@ -243,7 +263,9 @@ def claim_panel(request: HttpRequest, pk: int) -> HttpResponse:
                 user, [s.added_by_id for s in sources] + [v.reviewer_id for v in verdicts]
             ),
             "can_add_source": permissions.can_add_source(user, claim),
-            "can_give_verdict": permissions.can_give_verdict(user, claim, own),
+            "can_give_verdict": permissions.can_give_verdict(user, claim, own)
+            and not author_barred,
+            "author_barred": author_barred and claim.is_open,
             "source_form": SourceForm(auto_id="source-%s"),
             "verdict_form": VerdictForm(
                 auto_id="verdict-%s",

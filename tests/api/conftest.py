@@ -92,7 +92,9 @@ def desk(alice: User, bob: User, morgan: User, emoji_article: Article) -> Desk:
         claim=in_review, user=bob, url="https://example.org/report", stance="refutes"
     )
     verdict = give_verdict(in_review, bob, Verdict.Rating.MOSTLY_FALSE)
-    services.claim_verify(claim=verified, user=morgan, verdict=give_verdict(verified, alice))
+    published = give_verdict(verified, alice)
+    give_verdict(verified, morgan)  # the quorum: two reviewers' verdicts
+    services.claim_verify(claim=verified, user=morgan, verdict=published)
     services.claim_reject(claim=rejected, user=morgan, reason="Not a checkable claim.")
     for claim in (verified, rejected):
         claim.refresh_from_db()

@@ -16,7 +16,7 @@ from django.test import Client
 from annotations import services
 from annotations.models import Article, Claim, Verdict
 
-from ..factories import make_claim_in_review
+from ..factories import UserFactory, make_claim_in_review
 
 FORMATS = ("json", "jsonl", "csv", "claimreview", "w3c")
 EXPORT_URL = "/api/export/"
@@ -30,8 +30,12 @@ def verify(
     rating: str = Verdict.Rating.MOSTLY_TRUE,
     rationale: str = "The ministry's own figures say so.",
 ) -> Claim:
-    """Give the reviewer's verdict and have the moderator publish it."""
+    """Give the reviewer's verdict and have the moderator publish it.
+
+    The moderator rates the claim too: the desk's quorum is two reviewers' verdicts.
+    """
     verdict = services.verdict_give(claim=claim, user=reviewer, rating=rating, rationale=rationale)
+    services.verdict_give(claim=claim, user=moderator, rating=rating, rationale="I agree.")
     return services.claim_verify(claim=claim, user=moderator, verdict=verdict)
 
 
@@ -46,8 +50,12 @@ def make_verified(
     sources: tuple[tuple[str, str], ...] = (),
     **fields: Any,
 ) -> Claim:
-    """Make a claim on the phrase, add its sources, and verify it with the reviewer's verdict."""
-    claim = make_claim_in_review(user=reviewer, article=article, phrase=phrase, **fields)
+    """Make a claim on the phrase, add its sources, and verify it with the reviewer's verdict.
+
+    Another reviewer highlights it: the desk does not let a claim's author rate it.
+    """
+    author = UserFactory(username="claim-author", groups=["Reviewers"])
+    claim = make_claim_in_review(user=author, article=article, phrase=phrase, **fields)
     for url, stance in sources:
         services.source_add(
             claim=claim, user=reviewer, url=url, stance=stance, title=f"Evidence at {url}"

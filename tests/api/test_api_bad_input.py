@@ -337,7 +337,7 @@ def test_the_services_refuse_text_over_its_limit_naming_the_field(
             claim=claim, user=alice, url="https://example.org/", stance="supports", excerpt=long
         ),
         "verdict": lambda: services.verdict_give(
-            claim=claim, user=alice, rating="mixed", rationale=long
+            claim=claim, user=morgan, rating="mixed", rationale=long
         ),
         "reject": lambda: services.claim_reject(claim=claim, user=morgan, reason=long),
         "reopen": lambda: services.claim_reopen(claim=desk.verified, user=morgan, reason=long),
@@ -384,10 +384,11 @@ def test_the_api_refuses_a_long_rationale_and_the_schema_says_how_long(
     assert schemas["ArticleCreateInput"]["properties"]["text"]["maxLength"] == ARTICLE_TEXT_MAX
 
 
-def test_the_forms_carry_the_limits(alice: User, morgan: User, desk: Desk) -> None:
+def test_the_forms_carry_the_limits(alice: User, bob: User, morgan: User, desk: Desk) -> None:
     client = Client()
     client.force_login(alice)
     page = client.get(f"/articles/{desk.article.pk}/").content.decode()
+    client.force_login(bob)  # alice wrote the claim, so has no verdict form on it
     panel = client.get(f"/claims/{desk.in_review.pk}/").content.decode()
     for limit in (RESTATEMENT_MAX, NOTE_MAX):
         assert f'maxlength="{limit}"' in page

@@ -41,7 +41,7 @@ def _read(*claims: Claim) -> list[Claim]:
 
 
 @pytest.fixture
-def every_kind_of_claim(desk: Desk, alice: User, bob: User) -> list[Claim]:
+def every_kind_of_claim(desk: Desk, morgan: User, bob: User) -> list[Claim]:
     """The desk's claims (no speaker, moderated, rejected, with no, one and two verdicts...),
     one with a cue, one made on a whole second (a datetime without microseconds is written
     without a fraction)."""
@@ -56,7 +56,7 @@ def every_kind_of_claim(desk: Desk, alice: User, bob: User) -> list[Claim]:
         cue_end=EMOJI_TEXT.index("said the figure") + 4,
         note="Check the café.\u2028Then the monitors.",
     )
-    give_verdict(desk.in_review, alice)  # bob gave one already: two
+    give_verdict(desk.in_review, morgan)  # bob gave one already: two
     on_the_second = timezone.now().replace(microsecond=0)
     Claim.objects.filter(pk=desk.draft.pk).update(created_at=on_the_second)
     return list(selectors.claims_filtered().select_related("published_verdict").order_by("id"))
@@ -209,7 +209,7 @@ def test_it_counts_the_verdicts_given_on_each_claim(
         for row in client_for(alice).get("/api/claims/").json()["results"]
     }
     assert counts[desk.in_review.pk] == 2
-    assert counts[desk.verified.pk] == 1
+    assert counts[desk.verified.pk] == 2  # the quorum
     assert counts[desk.draft.pk] == 0
     assert counts == {claim.pk: claim.verdicts.count() for claim in every_kind_of_claim}
 

@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 import pytest
 from django.contrib.auth.models import User
+from django.test import override_settings
 from rest_framework.test import APIClient
 
 from annotations.models import Claim, Verdict
@@ -92,8 +93,9 @@ def test_it_refuses_to_submit_a_claim_already_in_review(
 
 
 def test_it_lets_a_moderator_verify_publishing_a_verdict(
-    client_for: Clients, morgan: User, desk: Desk
+    client_for: Clients, morgan: User, dana: User, desk: Desk
 ) -> None:
+    give_verdict(desk.in_review, dana)  # with bob's, the quorum of two
     response = client_for(morgan).post(
         f"/api/claims/{desk.in_review.pk}/verify/", {"verdict": desk.verdict.pk}, format="json"
     )
@@ -108,6 +110,69 @@ def test_it_lets_a_moderator_verify_publishing_a_verdict(
     assert desk.in_review.published_verdict == desk.verdict
 
 
+def test_it_refuses_to_verify_before_the_quorum_naming_the_rule(
+    client_for: Clients, morgan: User, desk: Desk
+) -> None:
+    response = client_for(morgan).post(
+        f"/api/claims/{desk.in_review.pk}/verify/", {"verdict": desk.verdict.pk}, format="json"
+    )
+    assert response.status_code == 400
+    [message] = response.json()["quorum"]
+    assert message == (
+        "Rule of the desk: a claim needs 2 independent verdicts from different reviewers "
+        "before it is verified; it has 1, so 1 more is needed."
+    )
+    assert _status(desk.in_review) == "in_review"
+
+
+@override_settings(FACTCHECK_VERDICT_QUORUM=1)
+def test_a_desk_with_a_quorum_of_one_verifies_on_one_verdict(
+    client_for: Clients, morgan: User, desk: Desk
+) -> None:
+    response = client_for(morgan).post(
+        f"/api/claims/{desk.in_review.pk}/verify/", {"verdict": desk.verdict.pk}, format="json"
+    )
+    assert response.status_code == 200
+    assert _status(desk.in_review) == "verified"
+
+
+def test_it_refuses_to_publish_the_moderators_own_verdict(
+    client_for: Clients, morgan: User, desk: Desk
+) -> None:
+    own = give_verdict(desk.in_review, morgan)
+    response = client_for(morgan).post(
+        f"/api/claims/{desk.in_review.pk}/verify/", {"verdict": own.pk}, format="json"
+    )
+    assert response.status_code == 400
+    assert "may not publish their own verdict" in response.json()["verdict"][0]
+    assert "quorum" not in response.json()  # bob's and morgan's: two
+    with override_settings(FACTCHECK_MODERATOR_MAY_PUBLISH_OWN=True):
+        response = client_for(morgan).post(
+            f"/api/claims/{desk.in_review.pk}/verify/", {"verdict": own.pk}, format="json"
+        )
+    assert response.status_code == 200
+    assert _status(desk.in_review) == "verified"
+
+
+def test_a_reviewer_who_wrote_the_claim_gets_400_naming_the_rule(
+    client_for: Clients, alice: User, desk: Desk
+) -> None:
+    response = client_for(alice).post(
+        f"/api/claims/{desk.in_review.pk}/verdicts/",
+        {"rating": "true", "rationale": "Mine."},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "author may not rate" in response.json()["reviewer"][0]
+    with override_settings(FACTCHECK_AUTHOR_MAY_RATE=True):
+        response = client_for(alice).post(
+            f"/api/claims/{desk.in_review.pk}/verdicts/",
+            {"rating": "true", "rationale": "Mine."},
+            format="json",
+        )
+    assert response.status_code == 201
+
+
 def test_it_refuses_a_reviewer_verifying(client_for: Clients, bob: User, desk: Desk) -> None:
     response = client_for(bob).post(
         f"/api/claims/{desk.in_review.pk}/verify/", {"verdict": desk.verdict.pk}, format="json"
@@ -117,9 +182,9 @@ def test_it_refuses_a_reviewer_verifying(client_for: Clients, bob: User, desk: D
 
 
 def test_it_refuses_to_publish_a_verdict_given_on_another_claim(
-    client_for: Clients, morgan: User, alice: User, desk: Desk
+    client_for: Clients, morgan: User, bob: User, desk: Desk
 ) -> None:
-    elsewhere = give_verdict(desk.draft, alice, Verdict.Rating.TRUE)
+    elsewhere = give_verdict(desk.draft, bob, Verdict.Rating.TRUE)
     response = client_for(morgan).post(
         f"/api/claims/{desk.in_review.pk}/verify/", {"verdict": elsewhere.pk}, format="json"
     )
@@ -148,9 +213,9 @@ def test_it_names_the_verdict_when_it_is_missing_or_wrong(
 
 
 def test_it_refuses_to_verify_a_draft(
-    client_for: Clients, morgan: User, alice: User, desk: Desk
+    client_for: Clients, morgan: User, bob: User, desk: Desk
 ) -> None:
-    verdict = give_verdict(desk.draft, alice)
+    verdict = give_verdict(desk.draft, bob)
     response = client_for(morgan).post(
         f"/api/claims/{desk.draft.pk}/verify/", {"verdict": verdict.pk}, format="json"
     )

@@ -274,9 +274,9 @@ def test_a_verdict_and_a_source_show_in_the_claim_the_page_reads_again(
 
 
 def test_a_verdict_never_replaces_another_reviewers(
-    page_client: PageClient, alice: User, bob: User, article: Article
+    page_client: PageClient, alice: User, bob: User, dana: User, article: Article
 ) -> None:
-    claim = make_claim_in_review(user=alice, article=article, phrase=PHRASE)
+    claim = make_claim_in_review(user=dana, article=article, phrase=PHRASE)
     give_verdict(claim, bob, rating="true")
 
     response = page_client(alice).post(

@@ -32,7 +32,7 @@ def test_it_answers_anonymous_clients_with_401(
 ) -> None:
     response = getattr(api_client, method)(where(desk), VERDICT, format="json")
     assert response.status_code == 401
-    assert Verdict.objects.count() == 2
+    assert Verdict.objects.count() == 3
 
 
 @pytest.mark.parametrize(("method", "where"), ENDPOINTS)
@@ -41,28 +41,28 @@ def test_it_refuses_outsiders_with_403(
 ) -> None:
     response = getattr(client_for(charlie), method)(where(desk), VERDICT, format="json")
     assert response.status_code == 403
-    assert Verdict.objects.count() == 2
+    assert Verdict.objects.count() == 3
     desk.verdict.refresh_from_db()
     assert desk.verdict.rating == "mostly_false"
 
 
 def test_it_lists_verdicts_with_the_reviewer_and_the_number_on_the_scale(
-    client_for: Clients, alice: User, desk: Desk
+    client_for: Clients, bob: User, desk: Desk
 ) -> None:
-    response = client_for(alice).get(_list(desk))
+    response = client_for(bob).get(_list(desk))
     assert response.status_code == 200
     [row] = response.json()["results"]
     assert (row["reviewer"], row["rating"], row["rating_value"]) == ("bob", "mostly_false", 2)
 
 
 def test_it_gives_a_reviewers_first_verdict_with_201(
-    client_for: Clients, alice: User, desk: Desk
+    client_for: Clients, dana: User, desk: Desk
 ) -> None:
-    response = client_for(alice).post(_list(desk), VERDICT, format="json")
+    response = client_for(dana).post(_list(desk), VERDICT, format="json")
     assert response.status_code == 201, response.json()
-    verdict = Verdict.objects.get(claim=desk.in_review, reviewer=alice)
+    verdict = Verdict.objects.get(claim=desk.in_review, reviewer=dana)
     assert (verdict.rating, verdict.rationale) == ("mostly_true", VERDICT["rationale"])
-    assert response.json()["reviewer"] == "alice"
+    assert response.json()["reviewer"] == "dana"
 
 
 def test_it_replaces_a_reviewers_verdict_on_a_second_post_with_200(
@@ -77,9 +77,9 @@ def test_it_replaces_a_reviewers_verdict_on_a_second_post_with_200(
 
 
 def test_it_rates_unverifiable_outside_the_scale(
-    client_for: Clients, alice: User, desk: Desk
+    client_for: Clients, dana: User, desk: Desk
 ) -> None:
-    response = client_for(alice).post(
+    response = client_for(dana).post(
         _list(desk), {"rating": "unverifiable", "rationale": "No record exists."}, format="json"
     )
     assert response.status_code == 201
@@ -96,12 +96,12 @@ def test_it_rates_unverifiable_outside_the_scale(
     ],
 )
 def test_it_names_the_field_that_is_wrong(
-    client_for: Clients, alice: User, desk: Desk, body: dict[str, object], field: str
+    client_for: Clients, dana: User, desk: Desk, body: dict[str, object], field: str
 ) -> None:
-    response = client_for(alice).post(_list(desk), body, format="json")
+    response = client_for(dana).post(_list(desk), body, format="json")
     assert response.status_code == 400
     assert field in response.json()
-    assert not Verdict.objects.filter(reviewer=alice, claim=desk.in_review).exists()
+    assert not Verdict.objects.filter(reviewer=dana, claim=desk.in_review).exists()
 
 
 @pytest.mark.parametrize("state", ["verified", "rejected"])

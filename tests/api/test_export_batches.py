@@ -14,7 +14,7 @@ from annotations.publishing import reader
 from annotations.publishing.public import claims_for_pages
 from annotations.publishing.records import ExportClaim
 
-from ..factories import ArticleFactory, SpeakerFactory, UserFactory, make_claim_in_review
+from ..factories import ArticleFactory, SpeakerFactory, UserFactory, make_claim_in_review, verify
 from .export_helpers import FORMATS, export_bytes, make_verified, parse
 
 # Each phrase occurs once: "Statement 1 says" is not a part of "Statement 10 says".
@@ -249,9 +249,9 @@ def test_the_public_page_reads_the_same_record_as_the_export(
 
 
 def test_a_source_without_title_or_date_and_one_with_both(
-    reviewer_client: Client, alice: User, morgan: User, text_article: Article
+    reviewer_client: Client, alice: User, bob: User, morgan: User, text_article: Article
 ) -> None:
-    claim = make_claim_in_review(user=alice, article=text_article, phrase=_phrase(2))
+    claim = make_claim_in_review(user=bob, article=text_article, phrase=_phrase(2))
     services.source_add(claim=claim, user=alice, url="https://a.example/", stance="supports")
     services.source_add(
         claim=claim,
@@ -263,7 +263,7 @@ def test_a_source_without_title_or_date_and_one_with_both(
         published_on=date(2014, 5, 1),
     )
     verdict = services.verdict_give(claim=claim, user=alice, rating="true", rationale="Checked.")
-    services.claim_verify(claim=claim, user=morgan, verdict=verdict)
+    verify(claim, moderator=morgan, verdict=verdict)
     [item] = parse("jsonl", export_bytes(reviewer_client, "jsonl"))
     assert [(s["title"], s["published_on"]) for s in item["sources"]] == [
         ("", None),

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from annotations import services
 from annotations.models import Article, Claim, Source, Speaker, Verdict
 
-from ..factories import ArticleFactory, SpeakerFactory, make_claim, make_claim_in_review
+from ..factories import ArticleFactory, SpeakerFactory, make_claim, make_claim_in_review, verify
 from .export_helpers import export_bytes, make_verified, parse
 
 TEXT = (
@@ -168,7 +168,7 @@ def test_hostile_text_is_escaped_in_the_html_and_in_the_json_ld(
 
 @pytest.mark.parametrize("status", ["draft", "in_review", "rejected", "reopened"])
 def test_a_claim_that_is_not_verified_has_no_page(
-    client: Client, alice: User, morgan: User, article: Article, status: str
+    client: Client, alice: User, bob: User, morgan: User, article: Article, status: str
 ) -> None:
     if status == "draft":
         claim = make_claim(user=alice, article=article, phrase="some 2250 people")
@@ -177,10 +177,8 @@ def test_a_claim_that_is_not_verified_has_no_page(
     if status == "rejected":
         services.claim_reject(claim=claim, user=morgan, reason="Not checkable.")
     if status == "reopened":
-        verdict = services.verdict_give(
-            claim=claim, user=alice, rating="true", rationale="Checked."
-        )
-        services.claim_verify(claim=claim, user=morgan, verdict=verdict)
+        verdict = services.verdict_give(claim=claim, user=bob, rating="true", rationale="Checked.")
+        verify(claim, moderator=morgan, verdict=verdict)
         services.claim_reopen(claim=claim, user=morgan, reason="New figures.")
     client.force_login(morgan)  # not even a moderator sees an unpublished claim here
     assert client.get(_page_url(claim)).status_code == 404

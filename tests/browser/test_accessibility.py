@@ -7,7 +7,7 @@ from playwright.sync_api import Page
 from annotations import services
 from annotations.models import Claim
 
-from ..factories import ArticleFactory, give_verdict, make_claim, make_claim_in_review
+from ..factories import ArticleFactory, give_verdict, make_claim, make_claim_in_review, verify
 from .helpers import Audit, LogIn, drag_select, open_article
 
 # "__all__": the public page reads from the replica when one is configured.
@@ -47,12 +47,12 @@ def test_the_article_page_with_a_claim_open_and_the_claim_form(
 
 
 def test_the_public_page_of_a_verified_claim(
-    page: Page, alice: User, morgan: User, accessibility_problems: Audit
+    page: Page, alice: User, bob: User, morgan: User, accessibility_problems: Audit
 ) -> None:
     claim = make_claim_in_review(
         user=alice, article=ArticleFactory(), phrase="some 2250 people", restatement="2250 left."
     )
-    services.claim_verify(claim=claim, user=morgan, verdict=give_verdict(claim, alice))
+    verify(claim, moderator=morgan, verdict=give_verdict(claim, bob))
     assert Claim.objects.get().status == Claim.Status.VERIFIED
     page.goto(f"/checks/{claim.pk}/")
 
@@ -70,5 +70,40 @@ def test_the_import_page_and_its_preview(
     page.get_by_label("The article's text").fill("First paragraph.\n\nمرحبا بالعالم 👍🏽")
     page.get_by_role("button", name="Preview").click()
     page.locator("#import-preview").wait_for()
+
+    assert accessibility_problems(page) == []
+
+
+def test_the_article_list_with_the_reviewers_queue(
+    page: Page, log_in: LogIn, alice: User, bob: User, accessibility_problems: Audit
+) -> None:
+    make_claim_in_review(user=alice, article=ArticleFactory(), phrase="some 2250 people")
+    log_in(bob)
+    page.goto("/")
+    page.locator("[data-queue=needs-my-verdict] tbody tr").first.wait_for()
+
+    assert accessibility_problems(page) == []
+
+
+def test_the_agreement_page_with_its_plot(
+    page: Page,
+    log_in: LogIn,
+    alice: User,
+    bob: User,
+    dana: User,
+    morgan: User,
+    accessibility_problems: Audit,
+) -> None:
+    article = ArticleFactory()
+    for phrase, ratings in (
+        ("some 2250 people", ("true", "mixed")),
+        ("total blockade", ("false", "false")),
+    ):
+        claim = make_claim_in_review(user=alice, article=article, phrase=phrase)
+        for user, rating in zip((bob, dana), ratings, strict=True):
+            services.verdict_give(claim=claim, user=user, rating=rating, rationale="Checked.")
+    log_in(morgan)
+    page.goto("/agreement/")
+    page.locator(".agreement-plot svg, .agreement-months").first.wait_for()
 
     assert accessibility_problems(page) == []

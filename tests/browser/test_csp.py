@@ -13,10 +13,9 @@ from django.contrib.auth.models import User
 from playwright.sync_api import Browser, ConsoleMessage, Page
 from pytest_django.live_server_helper import LiveServer
 
-from annotations import services
 from annotations.models import Claim
 
-from ..factories import ArticleFactory, give_verdict, make_claim, make_claim_in_review
+from ..factories import ArticleFactory, give_verdict, make_claim, make_claim_in_review, verify
 from .helpers import LogIn, open_article
 
 # "__all__": the public page reads from the replica when one is configured.
@@ -56,9 +55,9 @@ def refusals(page: Page) -> Iterator[Refusals]:
 
 
 @pytest.fixture
-def claim_in_review(alice: User) -> Claim:
+def claim_in_review(alice: User, bob: User) -> Claim:
     claim = make_claim_in_review(user=alice, article=ArticleFactory(), phrase="some 2250 people")
-    give_verdict(claim, alice)
+    give_verdict(claim, bob)
     return claim
 
 
@@ -120,10 +119,10 @@ def test_the_article_page_with_a_claim_open(
 
 
 def test_the_public_page_of_a_verified_claim(
-    page: Page, alice: User, morgan: User, refusals: Refusals
+    page: Page, alice: User, bob: User, morgan: User, refusals: Refusals
 ) -> None:
     claim = make_claim_in_review(user=alice, article=ArticleFactory(), phrase="some 2250 people")
-    services.claim_verify(claim=claim, user=morgan, verdict=give_verdict(claim, alice))
+    verify(claim, moderator=morgan, verdict=give_verdict(claim, bob))
 
     assert _policy_of(page, f"/checks/{claim.pk}/")
     assert page.locator('script[type="application/ld+json"]').count() == 1

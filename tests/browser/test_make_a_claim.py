@@ -1,4 +1,4 @@
-"""A reviewer makes a claim in the browser, from the first click to the verdict."""
+"""A reviewer makes a claim in the browser, from the first click; another gives the verdict."""
 
 import io
 
@@ -63,6 +63,20 @@ def test_the_demo_reviewer_highlights_attributes_sources_and_judges_a_claim(
     wrong.get_by_role("button", name="Remove").click()
     wrong.wait_for(state="detached")
 
+    # Its author may not rate it: another reviewer gives the verdicts.
+    assert page.locator(".claim-item.is-selected .verdict-form").count() == 0
+    page.locator(".claim-item.is-selected", has_text="You highlighted this claim").wait_for()
+    page.get_by_role("button", name="Log out").click()
+    page.goto(f"/articles/{article.pk}/#claim-{claim.pk}")
+    page.fill("#id_username", "demo-reviewer-2")
+    page.fill("#id_password", "factcheck-demo")
+    page.click("button[type=submit]")
+    page.wait_for_selector("#desk[data-ready=true]")
+    if not page.locator(".claim-item.is-selected .claim-panel").count():
+        page.goto(f"/articles/{article.pk}/#claim-{claim.pk}")
+        page.wait_for_selector("#desk[data-ready=true]")
+    page.locator(".claim-item.is-selected .claim-panel").wait_for()
+
     verdict = page.locator(".claim-item.is-selected .verdict-form")
     verdict.locator(".rating-choice", has_text="Mostly true").click()
     verdict.locator("[name=rationale]").fill("The UN counted 1,900; the deal's text says 2,250.")
@@ -86,5 +100,5 @@ def test_the_demo_reviewer_highlights_attributes_sources_and_judges_a_claim(
     assert claim.status == Claim.Status.DRAFT
     assert [s.url for s in claim.sources.all()] == ["https://www.example.org/homs-evacuation"]
     assert [(v.rating, v.reviewer.username) for v in claim.verdicts.all()] == [
-        ("mostly_true", "demo-reviewer")
+        ("mostly_true", "demo-reviewer-2")
     ]

@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
@@ -14,13 +14,20 @@ from annotations.models import Article, Claim
 
 SEED_FIXTURE = "homs_article"
 DEMO_FIXTURE = "homs_demo_claims"
-DEMO_ACCOUNTS = {"demo-reviewer": "reviewer", "demo-moderator": "moderator"}
+# A claim is verified on two reviewers' verdicts and its author may not rate it: the
+# second reviewer rates the first one's claims.
+DEMO_ACCOUNTS = {
+    "demo-reviewer": "reviewer",
+    "demo-reviewer-2": "reviewer",
+    "demo-moderator": "moderator",
+}
+GROUPS = {"reviewer": "Reviewers", "moderator": "Moderators"}
 
 
 class Command(BaseCommand):
     help = (
         "Load the Homs article with its speakers and three example claims, and set the "
-        "passwords of the demo reviewer and demo moderator. Safe to run again."
+        "passwords of the two demo reviewers and the demo moderator. Safe to run again."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -62,8 +69,13 @@ class Command(BaseCommand):
             self.stdout.write("The demo claims are already loaded; left as they are.")
         else:
             call_command("loaddata", DEMO_FIXTURE, verbosity=0)
-        for username in DEMO_ACCOUNTS:
-            user = User.objects.get(username=username)
+        for username, role in DEMO_ACCOUNTS.items():
+            # An account the demo gained after this database was set up is added now.
+            user, made = User.objects.get_or_create(
+                username=username, defaults={"is_staff": role == "moderator"}
+            )
+            if made:
+                user.groups.add(Group.objects.get(name=GROUPS[role]))
             user.set_password(password)
             user.save(update_fields=["password"])
 
