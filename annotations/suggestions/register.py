@@ -1,0 +1,43 @@
+"""The one place the suggestions read the speaker register.
+
+``load_register`` gives every name and alias with its bare key, loaded once per
+computation (the register is small: hundreds of names). ``register_version``
+changes whenever a speaker or an alias is added, renamed or removed, so cached
+suggestions made with an older register are not served.
+"""
+
+from django.db.models import Count, Max
+
+from annotations.models import Speaker, SpeakerAlias
+from annotations.names import bare_key
+
+from .speakers import RegisterName
+
+
+def load_register() -> list[RegisterName]:
+    """Return (speaker id, speaker's name, name or alias, bare key) for the whole register."""
+    names: list[RegisterName] = [
+        (speaker_id, name, name, bare_key(name))
+        for speaker_id, name in Speaker.objects.values_list("id", "name")
+    ]
+    names += [
+        (speaker_id, speaker_name, alias, bare_key(alias))
+        for speaker_id, speaker_name, alias in SpeakerAlias.objects.values_list(
+            "speaker_id", "speaker__name", "name"
+        )
+    ]
+    return names
+
+
+def register_version() -> str:
+    """Return a value that changes with every change to speakers and aliases.
+
+    Their history counts every edit made through the site; the rows' count and
+    last id also catch rows written without history (``loaddata``).
+    """
+    parts = []
+    for model in (Speaker, SpeakerAlias):
+        parts.append(model.history.aggregate(last=Max("history_id"))["last"] or 0)
+        rows = model.objects.aggregate(count=Count("id"), last=Max("id"))
+        parts += [rows["count"], rows["last"] or 0]
+    return ".".join(str(part) for part in parts)
