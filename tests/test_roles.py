@@ -28,6 +28,8 @@ REVIEWER_RIGHTS = {
     "view_verdict",
     "add_verdict",
     "change_verdict",
+    "view_suggestiondismissal",
+    "add_suggestiondismissal",
 }
 MODERATOR_RIGHTS = REVIEWER_RIGHTS | {
     "add_article",

@@ -54,6 +54,7 @@ from .moderation import (
     claims_verify,
 )
 from .speakers import SPEAKER_FIELDS, check_speaker, speaker_create, speaker_update
+from .suggestions import suggestion_dismiss
 
 __all__ = [
     "ARTICLE_FIELDS",
@@ -96,6 +97,7 @@ __all__ = [
     "source_update",
     "speaker_create",
     "speaker_update",
+    "suggestion_dismiss",
     "text_sha256",
     "verdict_give",
 ]
