@@ -30,9 +30,6 @@ ABBREVIATIONS = word_set(
     approx fig e.g i.e u.s u.k u.n a.m p.m"""
 )
 
-OPENING_QUOTES = "“‘«"
-CLOSING_QUOTES = "”’»"
-STRAIGHT_QUOTE = '"'
 
 _END = re.compile(r"[.!?]+[\"”’»')\]]*")
 _WORD_BEFORE = re.compile(r"([\w.]+)\Z")
@@ -45,24 +42,29 @@ class Span:
     end: int
 
 
+_QUOTE_MARK = re.compile(r"[\"“«”»]")
+
+
 def _quote_depth_changes(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Return (index, depth after it) for each quote mark between start and end."""
+    """Return (index, depth after it) for each quote mark between start and end.
+
+    Curly and angle quotes open and close; a straight quote opens when none is
+    open and closes the open one otherwise. (Single quotes are apostrophes too
+    often to count.)
+    """
     changes = []
     depth = 0
     straight_open = False
-    for index in range(start, end):
-        char = text[index]
-        if char in OPENING_QUOTES and char != "‘":
+    for match in _QUOTE_MARK.finditer(text, start, end):
+        char = match.group()
+        if char in "“«":
             depth += 1
-        elif char == "”" or char == "»":
+        elif char in "”»":
             depth = max(0, depth - 1)
-        elif char == STRAIGHT_QUOTE:
-            straight_open = not straight_open
-            depth += 1 if straight_open else -1
-            depth = max(0, depth)
         else:
-            continue
-        changes.append((index, depth))
+            straight_open = not straight_open
+            depth = depth + 1 if straight_open else max(0, depth - 1)
+        changes.append((match.start(), depth))
     return changes
 
 

@@ -203,7 +203,7 @@ class Register:
         self._by_word: dict[str, set[tuple[int, str]]] = {}
         for speaker_id, speaker_name, _name, bare in self.names:
             who = (speaker_id, speaker_name)
-            stripped = bare_key(strip_determiner(bare))
+            stripped = strip_determiner(bare)  # a bare key is already folded and spaced
             self._by_bare.setdefault(bare, who)
             self._by_bare.setdefault(stripped, who)
             if len(stripped.split()) >= 2:
