@@ -207,3 +207,18 @@ def test_the_register_scorer_is_the_one_names_uses() -> None:
     a, b = bare_key("Abul Hareth al-Khalidi"), bare_key("al-Khalidi, Abul Hareth")
     assert SIMILARITY_SCORER is fuzz.token_sort_ratio
     assert similarity(a, b) == SIMILARITY_SCORER(a, b)
+
+
+def test_the_source_and_it_name_the_speaker_named_before() -> None:
+    text = (
+        "A military source said 40 rebels were killed near the airport on Friday.\n"
+        "The source added that the road to the north had been cut.\n"
+        "The Syrian Observatory for Human Rights said 12 civilians died in the shelling.\n"
+        "It said the toll would rise because dozens were badly wounded."
+    )
+    _first, added, observatory, toll = suggest(text, REGISTER)
+    assert added.attribution["speaker_text"] == "The source"
+    assert added.attribution["new_speaker"] == {"name": "Military source", "kind": "unnamed"}
+    assert toll.attribution["speaker_text"] == "It"
+    assert toll.attribution["speaker"] == observatory.attribution["speaker"]
+    assert toll.attribution["speaker"]["name"] == "Syrian Observatory for Human Rights"
