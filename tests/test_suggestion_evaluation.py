@@ -14,10 +14,14 @@ GOLD = sorted(Path("fixtures/gold").glob("*.json"))
 
 def test_there_are_gold_files_of_several_styles() -> None:
     styles = {json.loads(path.read_text(encoding="utf-8"))["style"] for path in GOLD}
-    assert len(GOLD) >= 5
-    assert {"wire copy", "direct quotes", "speech transcript", "report citing a monitor group"} <= (
-        styles
-    )
+    assert len(GOLD) >= 6
+    assert {
+        "wire copy",
+        "direct quotes",
+        "speech transcript",
+        "report citing a monitor group",
+        "court report",
+    } <= styles
 
 
 def test_the_gold_files_meet_the_targets() -> None:

@@ -172,15 +172,17 @@ class _Speakers:
             }[pronoun]
             found = self._recent(kinds)
             if found:
+                self._named_again(found)
                 return found, f"'{phrase}' is {found.mention.name}, the last {kinds[0]} named"
             return None, None
         anaphor = _ANAPHOR.fullmatch(phrase)
-        if anaphor and anaphor.group("noun").islower() and phrase[:1].isupper() is not None:
+        if anaphor and anaphor.group("noun").islower():
             noun = anaphor.group("noun").lower()
             kinds = ANAPHOR_CLASSES.get(noun)
             if kinds:
                 found = self._recent(kinds, noun)
                 if found:
+                    self._named_again(found)
                     return found, f"'{phrase}' is {found.mention.name}, named before"
         mention = describe(phrase)
         speech = Speech(mention, self.register.match(mention))
@@ -189,10 +191,17 @@ class _Speakers:
             last = phrase.split()[-1].lower()
             for earlier in reversed(self.history):
                 if len(phrase.split()) <= 2 and last in earlier.mention.text.lower().split():
+                    self._named_again(earlier)
                     return earlier, f"'{phrase}' is {earlier.mention.name}, named before"
+        self._named_again(speech)
+        return speech, None
+
+    def _named_again(self, speech: Speech) -> None:
+        """Make ``speech`` the most recent speaker, for the pronouns that follow."""
+        if speech in self.history:
+            self.history.remove(speech)
         self.history.append(speech)
         del self.history[:-RECENT_SPEAKERS]
-        return speech, None
 
 
 def _attribution_out(

@@ -25,10 +25,11 @@ def test_the_register_has_names_and_aliases_per_speaker() -> None:
 def test_it_prints_the_article_and_the_times() -> None:
     out = StringIO()
     call_command("bench_suggestions", "--words", "300", "--runs", "2", stdout=out)
-    first, second = out.getvalue().splitlines()
+    first, second, third = out.getvalue().splitlines()
     assert re.match(
         r"\d+ words, [\d,]+ characters, 900 register names \(300 speakers\): \d+ sugg", first
     )
     assert re.match(
         r"suggest: first run \d+ ms; median \d+ ms, slowest \d+ ms over 1 more runs", second
     )
+    assert re.match(r"CPU time: median \d+ ms, slowest \d+ ms", third)
