@@ -551,6 +551,38 @@ class Verdict(models.Model):
         return self.SCALE.get(self.rating)
 
 
+class SuggestionDismissal(models.Model):
+    """A suggested claim one reviewer dismissed, so that it is no longer shown to them.
+
+    A suggestion is known by its span and its quote: ``quote_sha256`` is the
+    SHA-256 of the text at ``start``–``end`` when it was dismissed.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="suggestion_dismissals"
+    )
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    quote_sha256 = models.CharField("SHA-256 of the quote", max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["article_id", "start", "end", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "article", "start", "end", "quote_sha256"],
+                name="suggestion_dismissed_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(start__lt=F("end")), name="suggestion_dismissal_start_before_end"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start}–{self.end} in article {self.article_id}"
+
+
 class IdempotencyKey(models.Model):
     """The first answer to a POST sent with an Idempotency-Key, replayed to its repeats.
 

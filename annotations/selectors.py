@@ -29,8 +29,18 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
 from . import names, permissions
-from .models import Article, Claim, Source, Speaker, SpeakerAlias, Status, Verdict
+from .models import (
+    Article,
+    Claim,
+    Source,
+    Speaker,
+    SpeakerAlias,
+    Status,
+    SuggestionDismissal,
+    Verdict,
+)
 from .shapes import CLAIM_FIELD_NAMES, CLAIM_FIELDS, iso_datetime
+from .suggestions.store import article_suggestions, quote_sha256
 
 _CLAIM_DATETIMES = tuple(f.name for f in CLAIM_FIELDS if f.is_datetime)
 
@@ -407,3 +417,28 @@ def articles_for_desk(search: str = "") -> QuerySet[Article]:
 def speakers_of_article(article_id: int) -> QuerySet[Speaker]:
     """Return the speakers the article's claims name, each once, by name."""
     return Speaker.objects.filter(claims__article_id=article_id).distinct().order_by("name_key")
+
+
+def suggestions_for_reviewer(article: Article, user: Any) -> list[dict[str, Any]]:
+    """Return the suggested claims of ``article`` that ``user`` has still to decide on.
+
+    Hidden: those the user dismissed (same span, same quote) and those with the
+    span of a claim already made on the article, by anyone.
+    """
+    suggestions = article_suggestions(article)
+    claimed = set(Claim.objects.filter(article=article).values_list("start", "end"))
+    dismissed = set(
+        SuggestionDismissal.objects.filter(user=user, article=article).values_list(
+            "start", "end", "quote_sha256"
+        )
+    )
+    spans = {(start, end) for start, end, _ in dismissed}
+    return [
+        s
+        for s in suggestions
+        if (s["start"], s["end"]) not in claimed
+        and not (
+            (s["start"], s["end"]) in spans
+            and (s["start"], s["end"], quote_sha256(s["quote"])) in dismissed
+        )
+    ]

@@ -347,6 +347,7 @@ SPECTACULAR_SETTINGS = {
         "SpeakerKindEnum": "annotations.models.SpeakerKind",
         "ClaimKindEnum": "annotations.models.ClaimKind",
         "ClaimStatusEnum": "annotations.models.Status",
+        "AttributionEnum": "annotations.models.Attribution",
     },
     # drf-spectacular's own enum hook, then the Idempotency-Key header on every POST.
     "POSTPROCESSING_HOOKS": [

@@ -30,6 +30,8 @@ REVIEWER_RIGHTS = {
     "change_verdict",
     "import_article",
     "view_side",
+    "view_suggestiondismissal",
+    "add_suggestiondismissal",
 }
 MODERATOR_RIGHTS = REVIEWER_RIGHTS | {
     "add_article",

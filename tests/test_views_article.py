@@ -113,6 +113,8 @@ def test_the_page_hands_its_script_each_claim_as_the_api_gives_it(
     assert data["urls"] == {
         "claims": reverse("api-claim-list"),
         "speakers": reverse("api-speaker-list"),
+        "suggestions": reverse("api-suggestion-list", args=[article.pk]),
+        "dismissSuggestion": reverse("api-suggestion-dismiss", args=[article.pk]),
         "panel": reverse("claim_panel", args=[0]),
     }
     assert data["csrfToken"]

@@ -613,3 +613,59 @@ class ErrorOutput(serializers.Serializer):
 class StaleVersionOutput(serializers.Serializer):
     version = serializers.ListField(child=serializers.CharField())
     current_version = serializers.IntegerField()
+
+
+# Suggested claims ------------------------------------------------------------
+
+
+class SuggestedSpeakerOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class ProposedSpeakerOutput(serializers.Serializer):
+    name = serializers.CharField(help_text="The name the text gives, without a role or title.")
+    kind = serializers.ChoiceField(choices=SpeakerKind.choices)
+    role = serializers.CharField(required=False, help_text="The words before the name, if any.")
+
+
+class SuggestedAttributionOutput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Attribution.choices)
+    cue = serializers.CharField(
+        allow_blank=True, help_text="The words that attribute; blank if none."
+    )
+    cue_start = serializers.IntegerField(allow_null=True)
+    cue_end = serializers.IntegerField(allow_null=True)
+    speaker = SuggestedSpeakerOutput(
+        allow_null=True, help_text="The register's speaker, or null when none matched."
+    )
+    speaker_text = serializers.CharField(
+        allow_null=True, help_text="The speaker as the article names them (a pronoun too)."
+    )
+    speaker_start = serializers.IntegerField(allow_null=True)
+    speaker_end = serializers.IntegerField(allow_null=True)
+    new_speaker = ProposedSpeakerOutput(
+        allow_null=True,
+        help_text="When the register has no match: the speaker to create, with a proposed kind.",
+    )
+
+
+class SuggestionOutput(serializers.Serializer):
+    start = serializers.IntegerField(help_text="In Unicode code points, as for claims.")
+    end = serializers.IntegerField()
+    quote = serializers.CharField(help_text="The text from start to end.")
+    kind = serializers.ChoiceField(choices=ClaimKind.choices)
+    score = serializers.FloatField(help_text="From 0 to 1: how checkable it looks.")
+    reasons = serializers.ListField(child=serializers.CharField())
+    attribution = SuggestedAttributionOutput()
+
+
+class SuggestionDismissInput(serializers.Serializer):
+    start = _offset(help_text="The suggestion's start, in code points.")
+    end = _offset(help_text="The suggestion's end, in code points.")
+
+
+class SuggestionDismissalOutput(serializers.Serializer):
+    start = serializers.IntegerField()
+    end = serializers.IntegerField()
+    quote = serializers.CharField()

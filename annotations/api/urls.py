@@ -15,6 +15,7 @@ from .errors import api_not_found
 from .evidence import SourceViewSet, VerdictViewSet
 from .serializers import MAX_ID
 from .speakers import SpeakerViewSet
+from .suggestions import SuggestionViewSet
 
 
 class IdConverter:
@@ -49,6 +50,16 @@ urlpatterns = [
         "articles/<api_id:pk>/",
         ArticleViewSet.as_view({"get": "retrieve"}),
         name="api-article-detail",
+    ),
+    path(
+        "articles/<api_id:pk>/suggestions/",
+        SuggestionViewSet.as_view({"get": "list"}),
+        name="api-suggestion-list",
+    ),
+    path(
+        "articles/<api_id:pk>/suggestions/dismissed/",
+        SuggestionViewSet.as_view({"post": "dismiss"}),
+        name="api-suggestion-dismiss",
     ),
     path("speakers/", SpeakerViewSet.as_view(LIST), name="api-speaker-list"),
     path(

@@ -77,6 +77,7 @@ from .speakers import (
     speaker_unmerge,
     speaker_update,
 )
+from .suggestions import suggestion_dismiss
 
 __all__ = [
     "ARTICLE_FIELDS",
@@ -130,6 +131,7 @@ __all__ = [
     "speaker_merge",
     "speaker_unmerge",
     "speaker_update",
+    "suggestion_dismiss",
     "text_sha256",
     "verdict_give",
 ]

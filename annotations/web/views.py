@@ -164,6 +164,8 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "urls": {
             "claims": reverse("api-claim-list"),
             "speakers": reverse("api-speaker-list"),
+            "suggestions": reverse("api-suggestion-list", args=[article.pk]),
+            "dismissSuggestion": reverse("api-suggestion-dismiss", args=[article.pk]),
             # The script puts a claim's id in place of the 0.
             "panel": reverse("claim_panel", args=[0]),
         },

@@ -11,6 +11,7 @@
 //   forms.js       sending the forms, showing what was refused
 //   typeahead.js   the speaker type-ahead
 //   keyboard.js    the caret in the text and the shortcuts
+//   suggestions.js the suggested claims: drawn, listed, accepted or dismissed
 
 import { apiClient } from "./api.js";
 import { cueTyped, closeCreate, listenForSelections, startCuePick } from "./claim-form.js";
@@ -19,6 +20,7 @@ import { drawAll, readParagraphs } from "./highlights.js";
 import { setupCaret, setupShortcuts } from "./keyboard.js";
 import { offsetConverter } from "./offsets.js";
 import { applyFilters, filterBy, listAll, refreshTotals, select, selectFromHash, toggleEdit } from "./panel.js";
+import { setupSuggestions } from "./suggestions.js";
 import { setupTypeahead } from "./typeahead.js";
 
 function start(desk) {
@@ -133,6 +135,7 @@ function start(desk) {
   }
   if (savedColour === "side" || savedColour === "status") colourBy(savedColour);
   if (ctx.els.createForm) setupTypeahead(ctx, ctx.els.createForm.querySelector("[data-typeahead]"));
+  setupSuggestions(ctx);
   // A link to #claim-N opens that claim, on arrival and when only the address's # part changes.
   selectFromHash(ctx);
   window.addEventListener("hashchange", () => selectFromHash(ctx));

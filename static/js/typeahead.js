@@ -78,7 +78,7 @@ export function setupTypeahead(ctx, box) {
     if (typed && !exactSpeaker(results, typed)) {
       const li = option(list, "new", "typeahead-option create");
       li.textContent = `Create “${typed}” as a new speaker…`;
-      li.addEventListener("click", createNew);
+      li.addEventListener("click", () => createNew());
       options.push(li);
     }
     if (!options.length) options.push(note("No speaker matches."));
@@ -114,12 +114,12 @@ export function setupTypeahead(ctx, box) {
     box.querySelector('[data-error-for="speaker"]').hidden = true;
     input.removeAttribute("aria-invalid");
   }
-  function createNew() {
+  function createNew(name = query()) {
     hidden.value = "";
     box.dataset.mode = "new";
     fresh.hidden = false;
     input.closest(".typeahead-box").hidden = true; // the new speaker's name field takes its place
-    fresh.querySelector('[name$="name"]').value = query();
+    fresh.querySelector('[name$="name"]').value = name;
     show(false);
     fresh.querySelector("select").focus();
   }
@@ -157,6 +157,7 @@ export function setupTypeahead(ctx, box) {
     if (confirmNew.checked && slot) slot.hidden = true;
   });
   box.pick = pick;
+  box.createNew = createNew; // a suggested claim's new speaker
   box.pickExact = () => {
     const match = exactSpeaker(results, query());
     if (match) pick(match);

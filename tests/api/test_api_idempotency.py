@@ -257,7 +257,7 @@ def test_every_post_in_the_schema_takes_the_header(client_for: Clients, alice: U
         if "post" in operations
     }
 
-    assert len(posts) == 12
+    assert len(posts) == 13
     for path, operation in posts.items():
         parameters = {p["name"]: p for p in operation["parameters"] if p["in"] == "header"}
         header = parameters["Idempotency-Key"]
