@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 
 from annotations import services
 from annotations.models import Article, Claim, Side, Speaker
-from tests.factories import make_claim_in_review
+from tests.factories import give_verdict, make_claim_in_review, verify
 
 from .export_helpers import export_bytes, parse
 
@@ -235,7 +235,12 @@ def turkey_backed(db) -> Side:
 
 
 def test_a_desk_attributes_a_claim_to_its_own_side_and_the_export_shows_the_slug(
-    client_for: Clients, alice: User, morgan: User, article: Article, turkey_backed: Side
+    client_for: Clients,
+    alice: User,
+    bob: User,
+    morgan: User,
+    article: Article,
+    turkey_backed: Side,
 ) -> None:
     response = post_speaker(
         client_for(alice),
@@ -253,8 +258,7 @@ def test_a_desk_attributes_a_claim_to_its_own_side_and_the_export_shows_the_slug
         speaker=speaker,
         attribution="reported",
     )
-    verdict = services.verdict_give(claim=claim, user=alice, rating="mixed", rationale="Checked.")
-    services.claim_verify(claim=claim, user=morgan, verdict=verdict)
+    verify(claim, moderator=morgan, verdict=give_verdict(claim, bob, "mixed"))
 
     listed = client_for(alice).get("/api/claims/", {"side": "turkey_backed_opposition"})
     assert [row["id"] for row in listed.json()["results"]] == [claim.pk]

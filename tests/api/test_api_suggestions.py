@@ -185,3 +185,14 @@ def test_a_new_alias_is_a_new_register(alice: User, morgan: User, article: Artic
     before = store.cache_key(article)
     services.speaker_update(user=morgan, speaker=speaker, aliases=["Regime representatives"])
     assert store.cache_key(article) != before
+
+
+def test_a_merged_speakers_name_suggests_the_one_it_was_merged_into(
+    client_for: Clients, alice: User, morgan: User, article: Article, regime: Speaker
+) -> None:
+    survivor = services.speaker_create(
+        user=alice, name="Syrian government", kind="organisation", side="government"
+    )
+    services.speaker_merge(user=morgan, speaker=regime, into=survivor)
+    second = client_for(alice).get(url(article)).json()[1]
+    assert second["attribution"]["speaker"] == {"id": survivor.pk, "name": "Syrian government"}
