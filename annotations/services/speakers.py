@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
@@ -263,6 +264,27 @@ def check_merge(*, user: AbstractBaseUser | None, speaker: Speaker, into: Speake
         )
 
 
+def _attribute_claims(
+    claims: QuerySet[Claim], speaker: Speaker, user: AbstractBaseUser | None, reason: str
+) -> None:
+    """Attribute ``claims`` to ``speaker``: a new version of each, one history row each."""
+    now = timezone.now()
+    rows = list(claims.select_for_update().order_by("pk"))
+    for claim in rows:
+        claim.speaker = speaker
+        claim.version += 1
+        claim.updated_at = now
+    if rows:
+        bulk_update_with_history(
+            rows,
+            Claim,
+            ["speaker", "version", "updated_at"],
+            default_user=user,
+            default_change_reason=reason,
+            default_date=now,
+        )
+
+
 @transaction.atomic
 def speaker_merge(*, user: AbstractBaseUser | None, speaker: Speaker, into: Speaker) -> Speaker:
     """Merge ``speaker`` into ``into`` (moderators only) and return ``into``.
@@ -279,22 +301,8 @@ def speaker_merge(*, user: AbstractBaseUser | None, speaker: Speaker, into: Spea
     speaker, into = locked[speaker.pk], locked[into.pk]
     check_merge(user=user, speaker=speaker, into=into)
     reason = f"Merged {speaker.name} (id {speaker.pk}) into {into.name} (id {into.pk})"
-    now = timezone.now()
     with history_context(user, reason):
-        claims = list(Claim.objects.select_for_update().filter(speaker=speaker).order_by("pk"))
-        for claim in claims:
-            claim.speaker = into
-            claim.version += 1
-            claim.updated_at = now
-        if claims:
-            bulk_update_with_history(
-                claims,
-                Claim,
-                ["speaker", "version", "updated_at"],
-                default_user=user,
-                default_change_reason=reason,
-                default_date=now,
-            )
+        _attribute_claims(Claim.objects.filter(speaker=speaker), into, user, reason)
         for alias in SpeakerAlias.objects.filter(speaker=speaker).order_by("pk"):
             alias.speaker = into
             alias.save(update_fields=["speaker"])
@@ -339,25 +347,10 @@ def speaker_unmerge(*, user: AbstractBaseUser | None, speaker: Speaker) -> Speak
     # it still holds), so an earlier merge and undo of the same pair changes nothing here.
     reason = merge.history_change_reason
     written = {"history_change_reason": reason}
-    now = timezone.now()
     with history_context(user, f"Undid: {reason}"):
         moved = Claim.history.filter(**written).values("id")
-        claims = list(
-            Claim.objects.select_for_update().filter(pk__in=moved, speaker=into).order_by("pk")
-        )
-        for claim in claims:
-            claim.speaker = speaker
-            claim.version += 1
-            claim.updated_at = now
-        if claims:
-            bulk_update_with_history(
-                claims,
-                Claim,
-                ["speaker", "version", "updated_at"],
-                default_user=user,
-                default_change_reason=f"Undid: {reason}",
-                default_date=now,
-            )
+        claims = Claim.objects.filter(pk__in=moved, speaker=into)
+        _attribute_claims(claims, speaker, user, f"Undid: {reason}")
         for record in SpeakerAlias.history.filter(**written).order_by("history_id"):
             alias = SpeakerAlias.objects.filter(pk=record.id, speaker=into).first()
             if alias is None:

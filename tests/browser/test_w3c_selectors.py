@@ -24,7 +24,8 @@ ROOT = Path(__file__).resolve().parents[2]
 ESBUILD = ROOT / "node_modules" / ".bin" / "esbuild"
 MATCHER_URL = "/__tests__/apache-annotator.js"
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# "__all__": the export reads from the replica when one is configured.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True, databases="__all__")
 
 # Paragraphs of English with curly quotes and emoji (a joiner sequence, a skin tone, flags),
 # one in Arabic, separated by blank lines, a CRLF and a lone line feed.
