@@ -12,17 +12,19 @@ scale, or ratings that never vary, so that no disagreement could be expected.
 
 A claim belongs to the month it was created in; ``since`` and ``until`` pick
 claims by that date too.
+
+numpy and krippendorff are imported on first use, so that app servers hold them
+only once someone asks for agreement.
 """
 
 import itertools
+import math
 import warnings
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 
-import krippendorff
-import numpy as np
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -86,6 +88,9 @@ def alpha_of_matrix(matrix: Sequence[Sequence[float]]) -> float | None:
 
     None when it is undefined: no unit rated twice, or no variation at all.
     """
+    import krippendorff
+    import numpy as np
+
     data = np.asarray(matrix, dtype=float)
     if data.ndim != 2 or data.shape[0] < 2 or data.size == 0:
         return None
@@ -112,7 +117,7 @@ def _matrix(ratings: Iterable[Rating]) -> tuple[list[list[float]], int, int]:
     units = {claim: values for claim, values in by_claim.items() if len(values) >= 2}
     reviewers = sorted({reviewer for values in units.values() for reviewer in values})
     claims = sorted(units)
-    matrix = [[units[c].get(r, np.nan) for c in claims] for r in reviewers]
+    matrix = [[units[c].get(r, math.nan) for c in claims] for r in reviewers]
     return matrix, len(claims), sum(len(v) for v in units.values())
 
 

@@ -134,3 +134,21 @@ def test_every_module_of_the_site_loads_without_the_development_requirements() -
     assert "factcheck.urls" in found["loaded"]
     assert "factcheck.wsgi" in found["loaded"]
     assert "annotations.models" in found["loaded"]
+
+
+def test_an_app_server_loads_the_heavy_libraries_only_when_they_are_used() -> None:
+    """The URLconf and the admin load neither trafilatura, lxml nor numpy (some 25 MB a worker)."""
+    found = _python(
+        """
+        import django
+        django.setup()
+        import factcheck.urls, annotations.admin  # what a worker loads to answer requests
+        heavy = ("trafilatura", "lxml", "numpy", "krippendorff")
+        before = [name for name in heavy if name in sys.modules]
+        from annotations.agreement import alpha_of_matrix
+        alpha_of_matrix([[1, 2], [1, 3]])
+        print(json.dumps({"before": before, "after": "numpy" in sys.modules}))
+        """,
+        **PRODUCTION,
+    )
+    assert found == {"before": [], "after": True}

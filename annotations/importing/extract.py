@@ -16,22 +16,28 @@ not do for us:
 
 What the page showed and the extraction left out is listed in ``removed``,
 for the person importing to review.
+
+lxml and trafilatura are imported on first use: together they take some 30 MB
+that an app server which never imports an article need not hold.
 """
+
+from __future__ import annotations
 
 import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
-import lxml.html
 import regex
-import trafilatura
 from django.core.exceptions import ValidationError
-from lxml import etree
 
 from ..models import http_url_validator, language_validator
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 PARAGRAPH_BREAK = "\n\n"
 # Blocks whose text the reader sees, to list what the extraction left out.
@@ -102,6 +108,8 @@ def _restore(value: str | None) -> str:
 def _parse(html: str) -> etree._Element:
     # lxml takes a str holding an encoding declaration only as bytes; a lone surrogate
     # (which JSON can carry) is no character and becomes U+FFFD.
+    import lxml.html
+
     parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True)
     return lxml.html.fromstring(
         html.encode("utf-8", "surrogatepass").decode("utf-8", "replace").encode("utf-8"),
@@ -174,6 +182,8 @@ def extract(html: str, url: str = "") -> Extraction:
 
     A page with no article (or no page at all) gives an extraction without text.
     """
+    from lxml import etree
+
     try:
         return _extract(html, url)
     except (ValueError, etree.LxmlError):  # an empty document, characters XML cannot hold
@@ -188,6 +198,8 @@ def _extract(html: str, url: str) -> Extraction:
             for name, value in element.attrib.items():
                 element.set(name, _protect(value) or "")
         element.tail = _protect(element.tail)
+    import trafilatura
+
     found = trafilatura.bare_extraction(
         tree,
         url=url or None,
