@@ -193,6 +193,25 @@ schema = schemathesis.openapi.from_dict(
                 "positive_data_acceptance": {
                     "expected-statuses": ["2xx", "400", "401", "403", "404", "409", "412", "429"]
                 },
+                # Data the schema refuses is refused, and a body larger than the API reads
+                # (2.5 MB, before any field is looked at) is refused with 413, as it should be.
+                "negative_data_rejection": {
+                    "expected-statuses": [
+                        "400",
+                        "401",
+                        "403",
+                        "404",
+                        "405",
+                        "406",
+                        "409",
+                        "413",
+                        "415",
+                        "422",
+                        "428",
+                        "429",
+                        "5xx",
+                    ]
+                },
             },
         }
     ),
