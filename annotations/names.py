@@ -41,6 +41,8 @@ _PLAIN_LETTERS = str.maketrans(
 )
 
 NEAR_MATCH = 88
+# What ``similarity`` scores with, for callers that hand many keys to rapidfuzz at once.
+SCORER = fuzz.token_sort_ratio
 
 
 def clean_name(value: str) -> str:
@@ -67,7 +69,7 @@ def bare_key(value: str) -> str:
 
 def similarity(bare_a: str, bare_b: str) -> float:
     """Score two bare keys from 0 to 100, whatever the order of their words."""
-    return fuzz.token_sort_ratio(bare_a, bare_b)
+    return SCORER(bare_a, bare_b)
 
 
 def _sorted_words(bare: str) -> str:

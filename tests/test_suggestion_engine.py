@@ -6,11 +6,12 @@ from pathlib import Path
 import pytest
 from rapidfuzz import fuzz
 
+from annotations.names import SCORER as SIMILARITY_SCORER
 from annotations.names import bare_key, similarity
 from annotations.suggestions.engine import Suggestion, suggest
 from annotations.suggestions.evaluate import register_from_gold
 from annotations.suggestions.segment import sentences
-from annotations.suggestions.speakers import SIMILARITY_SCORER, Register, describe
+from annotations.suggestions.speakers import Register, describe
 
 HOMS = json.loads(Path("fixtures/homs_article.json").read_text(encoding="utf-8"))[0]["fields"][
     "text"

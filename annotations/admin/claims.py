@@ -2,15 +2,15 @@
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.template.defaultfilters import pluralize
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from .. import permissions, selectors
+from .. import permissions, selectors, services
 from ..models import Claim, Source, Verdict
 from ..shapes import CLAIM_MODEL_FIELDS
 from ..text import clip
@@ -232,7 +232,7 @@ class ClaimAdmin(DeskAdmin):
         """Whether a claim in review has the verdicts it needs to be verified."""
         if claim.status != Claim.Status.IN_REVIEW:
             return None
-        return claim.verdict_count >= settings.FACTCHECK_VERDICT_QUORUM
+        return not services.quorum_shortfall(claim.verdict_count)
 
     @admin.display(description="spread", ordering=F("spread").desc(nulls_last=True))
     def spread_shown(self, claim: Claim) -> SafeString | str:
@@ -259,4 +259,4 @@ class ClaimAdmin(DeskAdmin):
 
 
 def _points(spread: int) -> str:
-    return f"{spread} point{'' if spread == 1 else 's'}"
+    return f"{spread} point{pluralize(spread)}"

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.defaultfilters import pluralize
 
 from .. import permissions
 from ..models import REASON_MAX, Claim, Verdict
@@ -66,10 +67,6 @@ def quorum_shortfall(verdicts: int, *, adding: bool = False) -> str:
         f"from different reviewers before it is verified; it has {has}, so "
         f"{missing} more {'is' if missing == 1 else 'are'} needed."
     )
-
-
-def pluralize(count: int) -> str:
-    return "" if count == 1 else "s"
 
 
 def _require_reason(reason: str, message: str) -> None:

@@ -21,14 +21,11 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
 
-from annotations.names import NEAR_MATCH, bare_key
+from annotations.names import NEAR_MATCH, SCORER, bare_key
 
 from .segment import word_set
-
-# The scorer behind names.similarity; a test proves they agree.
-SIMILARITY_SCORER = fuzz.token_sort_ratio
 
 # (speaker id, speaker's name, name or alias, its bare key), as register.load_register gives.
 RegisterName = tuple[int, str, str, str]
@@ -245,9 +242,7 @@ class Register:
         best: tuple[float, tuple[int, str]] | None = None
         for bare in candidates:
             # names.similarity's own scorer, run over the whole register in one call.
-            found = process.extractOne(
-                bare, self._keys, scorer=SIMILARITY_SCORER, score_cutoff=NEAR_MATCH
-            )
+            found = process.extractOne(bare, self._keys, scorer=SCORER, score_cutoff=NEAR_MATCH)
             if found and (best is None or found[1] > best[0]):
                 speaker_id, speaker_name, _name, _bare = self.names[found[2]]
                 best = (found[1], (speaker_id, speaker_name))
